@@ -1,0 +1,24 @@
+/**
+ * Defaults for every config key that may be left out. Security constants
+ * (TOTP window, argon2id costs) state their unit and source.
+ */
+export const DEFAULTS = {
+  siteKeyFile: '/etc/passgate/site.key',
+  databaseSocket: '/run/mysqld/mysqld.sock',
+  /** Hard deadline of one login, in seconds; then the login exits 111. */
+  deadlineSeconds: 5,
+  /** Database connect and handshake timeout, in seconds. */
+  connectTimeoutSeconds: 3,
+  uid: 5000,
+  gid: 5000,
+  home: '/var/vmail/%d/%n',
+  /**
+   * argon2id costs: 19 MiB, 2 passes, 1 lane, the minimum that the OWASP
+   * Password Storage Cheat Sheet recommends for argon2id.
+   */
+  argon2: { memoryKiB: 19456, passes: 2, parallelism: 1 },
+  /** Accepted TOTP steps before and after the current one (RFC 6238 5.2). */
+  totpWindowSteps: 1,
+  /** One-time passwords in one generated list. */
+  otpCount: 10,
+} as const;
