@@ -1,0 +1,202 @@
+import type { Config } from '../config/config.ts';
+import { digestAppPassword } from '../crypto/app-password.ts';
+import {
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from '../crypto/password-hash.ts';
+import type { SiteKeys } from '../crypto/site-key.ts';
+import { classifyLogin } from '../policy/classify.ts';
+import {
+  chooseCredential,
+  explainAppPasswordMiss,
+  judgeAppPassword,
+} from '../policy/login-rules.ts';
+import type { Reason } from '../policy/reasons.ts';
+import type { ServiceClass } from '../policy/service-class.ts';
+import { canonicalizeUsername } from '../policy/username.ts';
+import {
+  findAccount,
+  updatePasswordHash,
+  type Account,
+} from '../storage/accounts.ts';
+import {
+  findAppPasswordByDigest,
+  recordAppPasswordUse,
+} from '../storage/app-passwords.ts';
+import type { Database } from '../storage/database.ts';
+import { passwordBytes } from './password-bytes.ts';
+
+export interface AuthContext {
+  config: Config;
+  siteKeys: SiteKeys;
+  database: Database;
+  now?: () => Date;
+}
+
+export interface LoginRequest {
+  /** The username as the host sent it, before canonicalisation. */
+  rawUsername: string;
+  secret: Buffer;
+  serviceName: string;
+  remoteIP: string | null;
+}
+
+export interface LoginDecision {
+  outcome: 'accept' | 'reject';
+  reason: Reason;
+  username?: string;
+  serviceClass?: ServiceClass;
+  account?: Account;
+  appPasswordId?: number;
+}
+
+/**
+ * Decides one login under the app-password rules. A wrong secret is a
+ * reject value; only a broken environment (database, config) throws.
+ * Missing and disabled accounts cost one argon2id hash like a real check.
+ */
+export async function authenticate(
+  context: AuthContext,
+  request: LoginRequest,
+): Promise<LoginDecision> {
+  const { config, database } = context;
+  const canonical = canonicalizeUsername(request.rawUsername);
+  if (!canonical.ok)
+    return rejectAfterDummyHash(context, request, 'invalid-username');
+  const username = canonical.username;
+
+  const serviceClass = classifyLogin(
+    request.serviceName,
+    request.remoteIP,
+    config.services,
+    config.webmail.blockList,
+  );
+  if (serviceClass === null) {
+    return rejectAfterDummyHash(context, request, 'unknown-service', username);
+  }
+
+  const account = await findAccount(database, username);
+  if (account === null || !account.enabled) {
+    const reason = account === null ? 'unknown-account' : 'account-disabled';
+    return rejectAfterDummyHash(
+      context,
+      request,
+      reason,
+      username,
+      serviceClass,
+    );
+  }
+
+  const base = { username, serviceClass, account };
+  if (chooseCredential(account, serviceClass) === 'account-password') {
+    return {
+      ...base,
+      ...(await checkAccountPassword(context, request, account, serviceClass)),
+    };
+  }
+  return {
+    ...base,
+    ...(await checkAppPassword(context, request, account, serviceClass)),
+  };
+}
+
+async function checkAccountPassword(
+  context: AuthContext,
+  request: LoginRequest,
+  account: Account,
+  serviceClass: ServiceClass,
+): Promise<Omit<LoginDecision, 'username' | 'serviceClass' | 'account'>> {
+  const password = passwordBytes(request.secret);
+  const matched = await verifyPassword(password, account.passwordHash);
+  if (matched) {
+    await upgradeHash(context, account, password);
+    return { outcome: 'accept', reason: 'account-password' };
+  }
+
+  // Tell an operator why a webmail login failed when an app password was
+  // typed, because users try exactly that.
+  if (serviceClass === 'webmail') {
+    const appPassword = await findMatchingAppPassword(
+      context,
+      request,
+      account,
+    );
+    if (appPassword !== null) {
+      return { outcome: 'reject', reason: 'app-password-not-for-webmail' };
+    }
+  }
+  return { outcome: 'reject', reason: 'wrong-password' };
+}
+
+async function checkAppPassword(
+  context: AuthContext,
+  request: LoginRequest,
+  account: Account,
+  serviceClass: ServiceClass,
+): Promise<Omit<LoginDecision, 'username' | 'serviceClass' | 'account'>> {
+  const appPassword = await findMatchingAppPassword(context, request, account);
+  if (appPassword === null) {
+    const matched = await verifyPassword(
+      passwordBytes(request.secret),
+      account.passwordHash,
+    );
+    return {
+      outcome: 'reject',
+      reason: explainAppPasswordMiss(account, matched),
+    };
+  }
+
+  const now = context.now?.() ?? new Date();
+  const judgement = judgeAppPassword(account, appPassword, serviceClass, now);
+  if (judgement.outcome === 'accept') {
+    await recordAppPasswordUse(
+      context.database,
+      appPassword.id,
+      request.serviceName,
+      request.remoteIP,
+    );
+  }
+  return { ...judgement, appPasswordId: appPassword.id };
+}
+
+async function findMatchingAppPassword(
+  context: AuthContext,
+  request: LoginRequest,
+  account: Account,
+) {
+  const digest = digestAppPassword(
+    context.siteKeys.appPassword,
+    request.secret.toString('utf8'),
+  );
+  if (digest === null) return null;
+  return findAppPasswordByDigest(context.database, account.id, digest);
+}
+
+// Rehashes with the current argon2id costs after a successful login. The
+// update is a compare-and-swap, so a password changed meanwhile stays.
+async function upgradeHash(
+  context: AuthContext,
+  account: Account,
+  password: Buffer,
+): Promise<void> {
+  if (!needsRehash(account.passwordHash, context.config.argon2)) return;
+  const hash = await hashPassword(password, context.config.argon2);
+  await updatePasswordHash(
+    context.database,
+    account.id,
+    hash,
+    account.passwordHash,
+  );
+}
+
+async function rejectAfterDummyHash(
+  context: AuthContext,
+  request: LoginRequest,
+  reason: Reason,
+  username?: string,
+  serviceClass?: ServiceClass,
+): Promise<LoginDecision> {
+  await hashPassword(passwordBytes(request.secret), context.config.argon2);
+  return { outcome: 'reject', reason, username, serviceClass };
+}

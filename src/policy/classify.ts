@@ -1,0 +1,26 @@
+import { isIP, type BlockList } from 'node:net';
+import type { ServiceClass } from './service-class.ts';
+
+/**
+ * Maps a login to its service class: any address inside the webmail
+ * networks is class webmail; otherwise the service name decides through
+ * the map. Returns null for a service name the map does not contain.
+ */
+export function classifyLogin(
+  serviceName: string,
+  remoteIP: string | null,
+  services: Readonly<Record<string, ServiceClass>>,
+  webmailNetworks: BlockList,
+): ServiceClass | null {
+  if (remoteIP !== null && isWebmailAddress(remoteIP, webmailNetworks)) {
+    return 'webmail';
+  }
+  const name = serviceName.toLowerCase();
+  return Object.hasOwn(services, name) ? (services[name] ?? null) : null;
+}
+
+function isWebmailAddress(address: string, networks: BlockList): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  return networks.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}

@@ -1,0 +1,41 @@
+/** Maximum length of a canonical username in characters. */
+export const MAX_USERNAME_LENGTH = 255;
+
+export type UsernameResult =
+  | { ok: true; username: string }
+  | { ok: false; reason: 'empty' | 'too-long' | 'invalid-character' };
+
+// Whitespace at either end, control characters (C0, DEL, C1) and Unicode
+// line or paragraph separators never belong to an account name.
+const SURROUNDING_SPACE = /^\s|\s$/u;
+const FORBIDDEN_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+
+/**
+ * Canonicalises a username once, before any lookup: rejects surrounding
+ * whitespace and control characters, then lowercases. `Alice@Example.org`
+ * and `alice@example.org` are one account; `alice@example.org ` is none.
+ */
+export function canonicalizeUsername(raw: string): UsernameResult {
+  if (raw.length === 0) return { ok: false, reason: 'empty' };
+
+  if (SURROUNDING_SPACE.test(raw) || FORBIDDEN_CHARACTER.test(raw)) {
+    return { ok: false, reason: 'invalid-character' };
+  }
+
+  const username = raw.normalize('NFC').toLowerCase();
+  if ([...username].length > MAX_USERNAME_LENGTH) {
+    return { ok: false, reason: 'too-long' };
+  }
+
+  return { ok: true, username };
+}
+
+/** Splits `local@domain`; a name without `@` has an empty domain. */
+export function splitUsername(username: string): {
+  localPart: string;
+  domain: string;
+} {
+  const at = username.lastIndexOf('@');
+  if (at < 0) return { localPart: username, domain: '' };
+  return { localPart: username.slice(0, at), domain: username.slice(at + 1) };
+}
