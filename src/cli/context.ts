@@ -1,0 +1,90 @@
+import {
+  loadConfig,
+  resolveConfigPath,
+  type Config,
+} from '../config/config.ts';
+import { readSiteKeys, type SiteKeys } from '../crypto/site-key.ts';
+import { ERROR_CODES, PassgateError } from '../errors/index.ts';
+import { canonicalizeUsername } from '../policy/username.ts';
+import { findAccount, type Account } from '../storage/accounts.ts';
+import { Database } from '../storage/database.ts';
+
+/** Options every command takes. */
+export interface GlobalOptions {
+  config?: string;
+  json?: boolean;
+}
+
+export interface CommandContext {
+  config: Config;
+  database: Database;
+  json: boolean;
+  siteKeys(): SiteKeys;
+}
+
+/**
+ * Loads the config, opens the database, runs a command and closes the
+ * connection on every path.
+ */
+export async function withCommandContext(
+  options: GlobalOptions,
+  work: (context: CommandContext) => Promise<void>,
+): Promise<void> {
+  const config = loadConfig(resolveConfigPath(options.config));
+  const database = await Database.open(config.database);
+  let siteKeys: SiteKeys | undefined;
+  const context: CommandContext = {
+    config,
+    database,
+    json: options.json === true,
+    siteKeys: () => (siteKeys ??= readSiteKeys(config.siteKeyFile)),
+  };
+  try {
+    await work(context);
+  } finally {
+    await database.close();
+  }
+}
+
+/** Prints human text, or one JSON document with --json. */
+export function printResult(
+  context: { json: boolean },
+  human: string,
+  json: unknown,
+): void {
+  const text = context.json ? JSON.stringify(json, null, 2) : human;
+  process.stdout.write(`${text}\n`);
+}
+
+/** Canonicalises a username typed on the command line, or throws. */
+export function parseUsername(raw: string): string {
+  const canonical = canonicalizeUsername(raw);
+  if (!canonical.ok) {
+    throw new PassgateError(
+      ERROR_CODES.INVALID_ARGUMENT,
+      `invalid username ${JSON.stringify(raw)}: ${canonical.reason}`,
+    );
+  }
+  return canonical.username;
+}
+
+/** Finds the account or throws NOT_FOUND naming it. */
+export async function requireAccount(
+  database: Database,
+  rawUsername: string,
+): Promise<Account> {
+  const username = parseUsername(rawUsername);
+  const account = await findAccount(database, username);
+  if (account === null) {
+    throw new PassgateError(
+      ERROR_CODES.NOT_FOUND,
+      `no account ${JSON.stringify(username)}; create it with ` +
+        `"passgate user add ${username}"`,
+    );
+  }
+  return account;
+}
+
+export function formatDate(date: Date | null): string {
+  return date === null ? '-' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,122 @@
+import yargs, { type Argv, type CommandModule } from 'yargs';
+import {
+  ERROR_CODES,
+  isPassgateError,
+  PassgateError,
+} from '../errors/index.ts';
+import { EXIT, exitStatusForError } from '../protocol/exit-codes.ts';
+import * as commands from './commands/index.ts';
+import type { GlobalOptions } from './context.ts';
+
+type AnyCommand = CommandModule<GlobalOptions, any>;
+
+// Subcommands are registered from explicit lists: a single executable has
+// no folder to scan.
+const GROUPS: { name: string; describe: string; commands: AnyCommand[] }[] = [
+  {
+    name: 'db',
+    describe: 'Manage the database schema',
+    commands: [commands.dbMigrateCommand],
+  },
+  {
+    name: 'user',
+    describe: 'Manage accounts',
+    commands: [
+      commands.userAddCommand,
+      commands.userPasswdCommand,
+      commands.userShowCommand,
+      commands.userListCommand,
+      commands.userEnableCommand,
+      commands.userDisableCommand,
+      commands.userDeleteCommand,
+    ],
+  },
+  {
+    name: 'app-password',
+    describe: 'Manage app passwords',
+    commands: [
+      commands.appPasswordAddCommand,
+      commands.appPasswordListCommand,
+      commands.appPasswordEnableCommand,
+      commands.appPasswordDisableCommand,
+      commands.appPasswordDeleteCommand,
+      commands.appPasswordOnCommand,
+      commands.appPasswordOffCommand,
+    ],
+  },
+  {
+    name: '2fa',
+    describe: 'Manage two-factor authentication',
+    commands: [
+      commands.twoFactorTOTPCommand,
+      commands.twoFactorOTPCommand,
+      commands.twoFactorOnCommand,
+      commands.twoFactorOffCommand,
+    ],
+  },
+];
+
+/** Builds the CLI parser; strict, and errors come back to runCLI. */
+export function buildParser(args: string[]): Argv<GlobalOptions> {
+  let parser = yargs(args)
+    .scriptName('passgate')
+    .usage('$0 <command> [options]')
+    .option('config', {
+      type: 'string',
+      describe:
+        'Config file (default: $PASSGATE_CONFIG, else /etc/passgate/passgate.toml)',
+      global: true,
+    })
+    .option('json', {
+      type: 'boolean',
+      describe: 'Print results as JSON',
+      global: true,
+    })
+    .command(commands.initCommand as AnyCommand);
+
+  for (const group of GROUPS) {
+    parser = parser.command(group.name, group.describe, (sub) => {
+      for (const command of group.commands) sub.command(command);
+      return sub.demandCommand(
+        1,
+        `name a ${group.name} command; see "passgate ${group.name} --help"`,
+      );
+    });
+  }
+
+  return parser
+    .demandCommand(1, 'name a command; see "passgate --help"')
+    .strict()
+    .fail(rethrowAsUsageError)
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 80)) as Argv<GlobalOptions>;
+}
+
+// Validation failures arrive with a message only; errors thrown by a
+// handler arrive as they are.
+function rethrowAsUsageError(message: string, error: Error | undefined): never {
+  if (error !== undefined) throw error;
+  throw new PassgateError(
+    ERROR_CODES.USAGE,
+    `${message}; see "passgate --help"`,
+  );
+}
+
+/** Runs one CLI command and returns the exit status. */
+export async function runCLI(args: string[]): Promise<number> {
+  try {
+    await buildParser(args).parseAsync();
+    return EXIT.OK;
+  } catch (error) {
+    if (isPassgateError(error)) {
+      process.stderr.write(`passgate: ${error.message}\n`);
+      return exitStatusForError(error);
+    }
+    process.stderr.write(
+      `passgate: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT.TEMPFAIL;
+  }
+}
