@@ -5,7 +5,17 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createDatabase, type MariaDBServer } from './mariadb.ts';
-import { makePublicTempDir, runCommand, type CommandResult } from './process.ts';
+import {
+  makePublicTempDir,
+  runCommand,
+  type CommandResult,
+} from './process.ts';
+import {
+  recordLogFile,
+  recordOutput,
+  recordSecret,
+  recordSecretsOf,
+} from './secrets.ts';
 
 /** The built executable under test; PASSGATE_BIN overrides it. */
 export const PASSGATE_BIN = resolve(
@@ -60,14 +70,23 @@ export async function createPassgateSite(
     passwordFile: join(dir, 'db.password'),
   };
   writeFileSync(paths.passwordFile, `${databasePassword}\n`, { mode: 0o600 });
-  writeFileSync(paths.configPath, renderConfig(mariadb, databaseName, paths, options));
+  writeFileSync(
+    paths.configPath,
+    renderConfig(mariadb, databaseName, paths, options),
+  );
   const site = buildSite(dir, paths);
 
   await expectSuccess(site.cli(['init']), 'passgate init');
   await expectSuccess(site.cli(['db', 'migrate']), 'passgate db migrate');
   writeFileSync(paths.logPath, '', { mode: 0o640 });
+  recordLogFile(paths.logPath);
   if (options.daemonUser !== undefined) {
-    giveTo(options.daemonUser, [paths.configPath, paths.siteKeyPath, paths.passwordFile, paths.logPath]);
+    giveTo(options.daemonUser, [
+      paths.configPath,
+      paths.siteKeyPath,
+      paths.passwordFile,
+      paths.logPath,
+    ]);
   }
   return site;
 }
@@ -76,8 +95,16 @@ function buildSite(
   dir: string,
   paths: { configPath: string; logPath: string; siteKeyPath: string },
 ): PassgateSite {
-  const cli = (args: string[], input?: string) =>
-    runCommand(PASSGATE_BIN, ['--config', paths.configPath, ...args], { input });
+  const cli = async (args: string[], input?: string) => {
+    if (input !== undefined) recordSecret(input.trim());
+    const result = await runCommand(
+      PASSGATE_BIN,
+      ['--config', paths.configPath, ...args],
+      { input },
+    );
+    recordOutput(`passgate ${args.join(' ')} stderr`, result.stderr);
+    return result;
+  };
   return {
     dir,
     ...paths,
@@ -85,9 +112,13 @@ function buildSite(
     async cliJSON(args, input) {
       const result = await cli([...args, '--json'], input);
       if (result.exitCode !== 0) {
-        throw new Error(`passgate ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+        throw new Error(
+          `passgate ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`,
+        );
       }
-      return JSON.parse(result.stdout);
+      const parsed = JSON.parse(result.stdout);
+      recordSecretsOf(parsed);
+      return parsed;
     },
   };
 }
@@ -129,6 +160,7 @@ export function runCheckpassword(
   replyCommand: string[] = [REPLY_SCRIPT],
 ): Promise<{ exitCode: number | null; stderr: string; reply: string }> {
   ensureReplyScript();
+  recordPasswordField(data);
   const child = spawn(
     PASSGATE_BIN,
     ['checkpassword', '--config', configPath, ...replyCommand],
@@ -141,10 +173,16 @@ export function runCheckpassword(
   let reply = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
   (child.stdio[4] as NodeJS.ReadableStream).setEncoding('utf8');
-  (child.stdio[4] as NodeJS.ReadableStream).on('data', (chunk) => (reply += chunk));
+  (child.stdio[4] as NodeJS.ReadableStream).on(
+    'data',
+    (chunk) => (reply += chunk),
+  );
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject);
-    child.once('close', (exitCode) => resolvePromise({ exitCode, stderr, reply }));
+    child.once('close', (exitCode) => {
+      recordOutput('checkpassword stderr', stderr);
+      resolvePromise({ exitCode, stderr, reply });
+    });
   });
 }
 
@@ -164,10 +202,17 @@ function ensureReplyScript(): void {
   );
 }
 
+function recordPasswordField(data: Buffer): void {
+  const fields = data.toString('utf8').split('\0');
+  if (fields[1] !== undefined) recordSecret(fields[1]);
+}
+
 async function expectSuccess(result: Promise<CommandResult>, what: string) {
   const finished = await result;
   if (finished.exitCode !== 0) {
-    throw new Error(`${what} failed (${finished.exitCode}): ${finished.stderr}`);
+    throw new Error(
+      `${what} failed (${finished.exitCode}): ${finished.stderr}`,
+    );
   }
 }
 
