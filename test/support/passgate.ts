@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  writeFileSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -58,7 +64,7 @@ export async function createPassgateSite(
   options: SiteOptions = {},
 ): Promise<PassgateSite> {
   requireBinary();
-  const dir = makePublicTempDir('passgate-site-');
+  const dir = makeSiteDir();
   const databaseName = `passgate_${randomBytes(4).toString('hex')}`;
   const databasePassword = randomBytes(12).toString('hex');
   await createDatabase(mariadb, databaseName, databaseName, databasePassword);
@@ -89,6 +95,16 @@ export async function createPassgateSite(
     ]);
   }
   return site;
+}
+
+// Inside a test run the site lives in the run directory, which
+// scripts/run-tests.sh removes after the final log check has read it.
+function makeSiteDir(): string {
+  const runDir = process.env.PASSGATE_TEST_RUN_DIR;
+  if (runDir === undefined) return makePublicTempDir('passgate-site-');
+  const dir = mkdtempSync(join(runDir, 'site-'));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 function buildSite(
