@@ -31,14 +31,18 @@ async function main(): Promise<number> {
   return runCLI(args);
 }
 
-main().then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    const name = error instanceof Error ? error.name : typeof error;
-    process.stderr.write(`passgate: internal error (${name})\n`);
-    if (process.env.PASSGATE_DEBUG === '1') console.error(error);
-    process.exitCode = 111;
-  },
-);
+// A bug that escapes every handler must end a login with 111, never 0 and
+// never a stack trace in the daemon's log.
+function failInternally(error: unknown): void {
+  const name = error instanceof Error ? error.name : typeof error;
+  process.stderr.write(`passgate: internal error (${name})\n`);
+  if (process.env.PASSGATE_DEBUG === '1') console.error(error);
+  process.exit(111);
+}
+
+process.on('uncaughtException', failInternally);
+process.on('unhandledRejection', failInternally);
+
+main().then((status) => {
+  process.exitCode = status;
+}, failInternally);

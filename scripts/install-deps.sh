@@ -5,13 +5,17 @@
 # then runs `npm ci` when node_modules is missing or older than the lockfile.
 set -euo pipefail
 
-readonly PACKAGES=(
+PACKAGES=(
   mariadb-server mariadb-client
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-auth-lua
   postfix swaks pure-ftpd pamtester
   apache2 libapache2-mod-authnz-external
   lftp curl make
 )
+# npm installs the pinned Node 24 and the build tools; a machine without
+# any Node gets Debian's npm for that one step.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
+readonly PACKAGES
 readonly POLICY_RC=/usr/sbin/policy-rc.d
 project_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly project_dir
