@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Reason } from '../policy/reasons.ts';
 import type { LoginDecision } from './authenticate.ts';
 
-/** Where a login came in: the integration mode that read it. */
+/** Integration mode that read a login request. */
 export type Door = 'checkpassword' | 'pure-authd' | 'pam' | 'verify' | 'apache';
 
 export interface LoginOrigin {

@@ -4,7 +4,7 @@ type TOMLTable = Record<string, unknown>;
 
 /**
  * Reads typed values out of a parsed TOML document. Every error names the
- * file, the key, the line where the key stands (when it can be found), the
+ * file, the key, the line of the key (when it can be found), the
  * rule and the value received.
  */
 export class TOMLReader {

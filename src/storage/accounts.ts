@@ -102,7 +102,7 @@ export async function setAccountFlag(
   );
 }
 
-/** Stores a new sealed TOTP key and forgets the last accepted step. */
+/** Stores a new sealed TOTP key and clears the last accepted step. */
 export async function setTOTPKey(
   database: Database,
   accountId: number,

@@ -18,8 +18,15 @@ import { Logger } from '../../log/logger.ts';
 import { canonicalizeUsername } from '../../policy/username.ts';
 import { findAccount } from '../../storage/accounts.ts';
 import { EXIT } from '../exit-codes.ts';
-import { isPassgateError } from '../../errors/index.ts';
-import { parseCheckpasswordArguments } from './arguments.ts';
+import {
+  ERROR_CODES,
+  isPassgateError,
+  PassgateError,
+} from '../../errors/index.ts';
+import {
+  parseCheckpasswordArguments,
+  type CheckpasswordArguments,
+} from './arguments.ts';
 import { buildReplyEnvironment, runReplyProgram } from './reply.ts';
 import {
   readCheckpasswordRequest,
@@ -28,6 +35,13 @@ import {
 
 const REQUEST_FD = 3;
 
+interface Session {
+  logger: Logger;
+  origin: LoginOrigin;
+  deadline: Deadline;
+  lookup: boolean;
+}
+
 /**
  * Runs one checkpassword exchange (Dovecot 2.3 passdb and userdb) and
  * returns the exit status. 0 comes only from the reply program.
@@ -35,78 +49,91 @@ const REQUEST_FD = 3;
 export async function runCheckpasswordMode(
   args: readonly string[],
 ): Promise<number> {
-  let logger = new Logger();
-  const origin: LoginOrigin = {
-    door: 'checkpassword',
-    serviceName: process.env.SERVICE ?? '',
-    remoteIP: process.env.TCPREMOTEIP || null,
-    rawUsername: '',
-  };
-  const deadline = new Deadline(DEFAULTS.deadlineSeconds, () =>
-    logFault(logger, 'login', origin, {
-      outcome: 'tempfail',
-      reason: 'deadline-exceeded',
-      error: 'the deadline passed before a decision',
-    }),
-  );
-
+  const session = startSession();
   let request: CheckpasswordRequest | undefined;
   try {
     const options = parseCheckpasswordArguments(args);
     if (options.replyCommand.length === 0) {
-      logFault(logger, 'login', origin, {
-        outcome: 'misuse',
-        reason: 'malformed-request',
-        error: 'no reply program was given after the options',
-      });
-      return EXIT.MISUSE;
-    }
-    origin.serviceName = options.service ?? origin.serviceName;
-    request = await readCheckpasswordRequest(REQUEST_FD);
-    origin.rawUsername = request.username;
-
-    const environment = loadLoginEnvironment(
-      resolveConfigPath(options.configFile),
-    );
-    logger = environment.logger;
-    deadline.reset(environment.config.deadlineSeconds);
-
-    const lookup = process.env.AUTHORIZED === '1';
-    const status = lookup
-      ? await answerLookup(environment, origin, request)
-      : await answerLogin(environment, origin, request);
-    if (status === null) {
-      deadline.clear();
-      const username = canonicalUsernameOf(request.username);
-      return await runReplyProgram(
-        options.replyCommand,
-        buildReplyEnvironment(
-          process.env,
-          environment.config,
-          username,
-          lookup,
-        ),
+      throw new PassgateError(
+        ERROR_CODES.USAGE,
+        'no reply program was given after the options',
       );
     }
-    deadline.decide(status);
-    return status;
+    session.origin.serviceName = options.service ?? session.origin.serviceName;
+    request = await readCheckpasswordRequest(REQUEST_FD);
+    session.origin.rawUsername = request.username;
+
+    return await answerRequest(session, options, request);
   } catch (error) {
-    const status = isMisuse(error) ? EXIT.MISUSE : EXIT.TEMPFAIL;
-    logFault(
-      logger,
-      process.env.AUTHORIZED === '1' ? 'lookup' : 'login',
-      origin,
-      {
-        outcome: status === EXIT.MISUSE ? 'misuse' : 'tempfail',
-        reason: reasonForError(error),
-        error: describeError(error),
-      },
-    );
-    return status;
+    return reportFailure(session, error);
   } finally {
     request?.password.fill(0);
-    deadline.clear();
+    session.deadline.clear();
   }
+}
+
+function startSession(): Session {
+  const session: Session = {
+    logger: new Logger(),
+    origin: {
+      door: 'checkpassword',
+      serviceName: process.env.SERVICE ?? '',
+      remoteIP: process.env.TCPREMOTEIP || null,
+      rawUsername: '',
+    },
+    lookup: process.env.AUTHORIZED === '1',
+    deadline: new Deadline(DEFAULTS.deadlineSeconds, () =>
+      logFault(session.logger, eventOf(session), session.origin, {
+        outcome: 'tempfail',
+        reason: 'deadline-exceeded',
+        error: 'the deadline passed before a decision',
+      }),
+    ),
+  };
+  return session;
+}
+
+async function answerRequest(
+  session: Session,
+  options: CheckpasswordArguments,
+  request: CheckpasswordRequest,
+): Promise<number> {
+  const environment = loadLoginEnvironment(
+    resolveConfigPath(options.configFile),
+  );
+  session.logger = environment.logger;
+  session.deadline.reset(environment.config.deadlineSeconds);
+
+  const status = session.lookup
+    ? await answerLookup(environment, session.origin, request)
+    : await answerLogin(environment, session.origin, request);
+  if (status !== null) {
+    session.deadline.decide(status);
+    return status;
+  }
+
+  session.deadline.clear();
+  const replyEnvironment = buildReplyEnvironment(
+    process.env,
+    environment.config,
+    canonicalUsernameOf(request.username),
+    session.lookup,
+  );
+  return runReplyProgram(options.replyCommand, replyEnvironment);
+}
+
+function reportFailure(session: Session, error: unknown): number {
+  const status = isMisuse(error) ? EXIT.MISUSE : EXIT.TEMPFAIL;
+  logFault(session.logger, eventOf(session), session.origin, {
+    outcome: status === EXIT.MISUSE ? 'misuse' : 'tempfail',
+    reason: reasonForError(error),
+    error: describeError(error),
+  });
+  return status;
+}
+
+function eventOf(session: Session): 'login' | 'lookup' {
+  return session.lookup ? 'lookup' : 'login';
 }
 
 // Returns null when the login is accepted and the reply program must run,
