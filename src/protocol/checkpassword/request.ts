@@ -53,8 +53,11 @@ async function readToEnd(fd: number): Promise<Buffer> {
     const chunk = Buffer.alloc(MAX_REQUEST_BYTES + 1);
     const length = await readChunk(fd, chunk);
     if (length === 0) break;
+    // Keep at most one byte past the limit, however the writer split its
+    // data, so that the parser sees an oversized request as oversized.
+    const kept = Math.min(length, MAX_REQUEST_BYTES + 1 - total);
+    if (kept > 0) chunks.push(chunk.subarray(0, kept));
     total += length;
-    if (total <= MAX_REQUEST_BYTES + 1) chunks.push(chunk.subarray(0, length));
     if (total > MAX_DRAIN_BYTES) break;
   }
   return Buffer.concat(chunks);
