@@ -59,6 +59,9 @@ const GROUPS: { name: string; describe: string; commands: AnyCommand[] }[] = [
 /** Builds the CLI parser; strict, and errors come back to runCLI. */
 export function buildParser(args: string[]): Argv<GlobalOptions> {
   let parser = yargs(args)
+    // A repeated option such as --config takes its last value, as in most
+    // Unix tools, instead of becoming an array that no handler expects.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .scriptName('passgate')
     .usage('$0 <command> [options]')
     .option('config', {
