@@ -222,15 +222,21 @@ service anvil {
 `;
 }
 
+// The checkpassword program inherits the auth process's address-space
+// limit (default_vsz_limit, 256M). passgate is a Node 24 executable whose
+// V8 reserves about 1.5 GiB of address space at start (measured on Debian
+// 12), so under 256M every login crashes and becomes a temporary failure.
 function renderServiceConfig(ports: Ports, authListenerPath?: string) {
-  const authService = authListenerPath
-    ? `service auth {
-  unix_listener ${authListenerPath} {
+  const listener = authListenerPath
+    ? `  unix_listener ${authListenerPath} {
     mode = 0666
   }
-}
 `
     : '';
+  const authService = `service auth {
+  vsz_limit = 4G
+${listener}}
+`;
   return `${authService}service imap-login {
   inet_listener imap {
     address = 127.0.0.1
