@@ -26,6 +26,11 @@ export type LoginResult = {
 export type LoginOptions = {
   /** curl's --max-time. A login that takes longer ends as 'error'. */
   maxTimeSeconds?: number;
+  /**
+   * Local address to connect from (curl's --interface), e.g. 127.0.0.2,
+   * so that the server sees another remote IP on loopback.
+   */
+  sourceAddress?: string;
 };
 
 /** Result of one LMTP transaction with a single recipient. */
@@ -88,6 +93,9 @@ async function curlLogin(
   const maxTimeSeconds = options.maxTimeSeconds ?? 60;
   // --disable must come first: it keeps ~/.curlrc out of the request.
   const args = ['--disable', '--config', '-', '--silent', '--show-error'];
+  if (options.sourceAddress !== undefined) {
+    args.push('--interface', options.sourceAddress);
+  }
   args.push('--verbose', '--max-time', String(maxTimeSeconds), url);
   const config = `user = "${quoteCurlConfig(`${user}:${password}`)}"\n`;
   const result = await runCommand(CURL_PATH, args, {
@@ -244,8 +252,7 @@ class LMTPSession {
     const reply = await this.#readReply();
     if (expectedCode && !reply.startsWith(expectedCode)) {
       throw new Error(
-        `LMTP expected ${expectedCode} but got:\n` +
-          this.transcript.join('\n'),
+        `LMTP expected ${expectedCode} but got:\n` + this.transcript.join('\n'),
       );
     }
     return reply;
