@@ -46,6 +46,10 @@ export function runCommand(
     killSignal: 'SIGKILL',
   });
   trackChild(child);
+  // A command that exits before it reads its input (a client that cannot
+  // connect) makes this write fail with EPIPE. The exit status reports
+  // that failure, so the write error is ignored rather than left uncaught.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(options.input ?? '');
 
   let stdout = '';
