@@ -624,6 +624,125 @@ describe('2fa commands', () => {
   });
 });
 
+describe('the other output form', () => {
+  const user = 'forms@example.org';
+  let appPasswordId = '';
+
+  before(async () => {
+    await addUser(user);
+    const created = await started().cliJSON(['app-password', 'add', user]);
+    appPasswordId = String(created.id);
+  });
+
+  it('user disable --json', async () => {
+    const output = await started().cliJSON(['user', 'disable', user]);
+
+    assert.deepEqual(output, { user, enabled: false });
+  });
+
+  it('user enable prints one line', async () => {
+    const result = await started().cli(['user', 'enable', user]);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, `Account ${user} is enabled.\n`);
+  });
+
+  it('app-password disable --json', async () => {
+    const output = await started().cliJSON([
+      'app-password',
+      'disable',
+      user,
+      appPasswordId,
+    ]);
+
+    assert.deepEqual(output, {
+      user,
+      id: Number(appPasswordId),
+      enabled: false,
+    });
+  });
+
+  it('app-password enable prints one line', async () => {
+    const result = await started().cli([
+      'app-password',
+      'enable',
+      user,
+      appPasswordId,
+    ]);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      `App password ${appPasswordId} of ${user} is enabled.\n`,
+    );
+  });
+
+  it('app-password on prints one line', async () => {
+    const result = await started().cli(['app-password', 'on', user]);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, `App passwords of ${user} are on.\n`);
+  });
+
+  it('app-password off --json', async () => {
+    const output = await started().cliJSON(['app-password', 'off', user]);
+
+    assert.deepEqual(output, { user, appPasswordsEnabled: false });
+  });
+
+  it('app-password delete prints one line', async () => {
+    const result = await started().cli([
+      'app-password',
+      'delete',
+      user,
+      appPasswordId,
+    ]);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      `Deleted app password ${appPasswordId} of ${user}.\n`,
+    );
+  });
+
+  it('2fa otp prints the codes once', async () => {
+    const result = await started().cli(['2fa', 'otp', user, '--count', '2']);
+    const codes =
+      result.stdout.match(/^  [0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}$/gm) ?? [];
+    for (const code of codes) recordSecret(code.trim());
+    const show = await started().cli(['user', 'show', user]);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(codes.length, 2, result.stdout);
+    assert.match(result.stdout, /shown only now/);
+    assert.match(result.stdout, /^2 unused\.$/m);
+    assert.match(show.stdout, /^unused one-time passwords: 2$/m);
+    assertNoSecret(
+      show.stdout,
+      codes.map((code) => code.trim()),
+    );
+  });
+
+  it('2fa on prints one line', async () => {
+    const result = await started().cli(['2fa', 'on', user]);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, `2FA of ${user} is on.\n`);
+  });
+
+  it('2fa off --json', async () => {
+    const output = await started().cliJSON(['2fa', 'off', user]);
+
+    assert.deepEqual(output, { user, twoFactor: false });
+  });
+
+  it('user delete --yes --json', async () => {
+    const output = await started().cliJSON(['user', 'delete', user, '--yes']);
+
+    assert.deepEqual(output, { user, deleted: true });
+  });
+});
+
 describe('help and usage', () => {
   const commands = [
     [],
