@@ -541,7 +541,7 @@ describe('2fa commands', () => {
     await addUser(user);
   });
 
-  it('on is refused without a factor', async () => {
+  it('on is rejected without a factor', async () => {
     const result = await started().cli(['2fa', 'on', user]);
 
     assertOneLineError(
