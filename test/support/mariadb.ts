@@ -140,6 +140,9 @@ async function installDataDir(dir: string): Promise<void> {
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
     '--user=root',
+    // A private temp directory, so that cleanup by other programs in /tmp
+    // cannot remove the server's temporary tables.
+    `--tmpdir=${dir}`,
     '--innodb-buffer-pool-size=16M',
     '--innodb-log-file-size=4M',
   ]);
@@ -241,6 +244,7 @@ class MariaDBInstance implements MariaDBServer {
       '--skip-networking',
       `--pid-file=${join(this.dir, 'mysqld.pid')}`,
       `--log-error=${join(this.dir, 'error.log')}`,
+      `--tmpdir=${this.dir}`,
       '--user=root',
       ...MEMORY_OPTIONS,
       ...(this.#options.extraArgs ?? []),
