@@ -23,6 +23,13 @@ export PASSGATE_TEST_RUN_DIR
 chmod 755 "$PASSGATE_TEST_RUN_DIR"
 trap 'rm -rf "$PASSGATE_TEST_RUN_DIR"' EXIT
 
+# The daemons run passgate as their own users (dovecot, ...), which cannot
+# enter a checkout under /root (mode 0700), so the tests run a copy.
+if [[ -z "${PASSGATE_BIN:-}" ]]; then
+  install -m 755 dist/passgate "$PASSGATE_TEST_RUN_DIR/passgate"
+  export PASSGATE_BIN="$PASSGATE_TEST_RUN_DIR/passgate"
+fi
+
 mapfile -t files < <(find test -name '*.test.ts' ! -path 'test/final/*' | sort)
 
 # One test file at a time: the end-to-end files start daemons and the
