@@ -159,7 +159,7 @@ async function showTwoFactor(
   const list = await site.cliJSON(['2fa', 'otp', USER, '--count', '5']);
   step(
     `passgate 2fa otp ${USER} --count 5`,
-    `${list.codes.length} one-time passwords for the webmail (shown once)`,
+    `${list.codes.length} one-time passwords for webmail 2FA (shown once)`,
   );
   await runCLI(site, ['2fa', 'on', USER]);
   await tryLogin(dovecot, 'the account password', ACCOUNT_PASSWORD);
