@@ -35,9 +35,20 @@ mapfile -t files < <(find test -name '*.test.ts' ! -path 'test/final/*' | sort)
 # One test file at a time: the end-to-end files start daemons and the
 # machine may have two cores. node --test sorts the files it is given, so
 # the final log check runs in a second call, after every other file.
+# A TAP copy of each run feeds the one summary line for both runs.
 status=0
-node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" ||
-  status=$?
-node --test --test-reporter=spec test/final/no-secrets-in-logs.test.ts ||
-  status=$?
+node --test --test-concurrency=1 --test-reporter=spec \
+  --test-reporter=tap --test-reporter-destination=stdout \
+  --test-reporter-destination="$PASSGATE_TEST_RUN_DIR/main.tap" \
+  "${files[@]}" || status=$?
+node --test --test-reporter=spec \
+  --test-reporter=tap --test-reporter-destination=stdout \
+  --test-reporter-destination="$PASSGATE_TEST_RUN_DIR/final.tap" \
+  test/final/no-secrets-in-logs.test.ts || status=$?
+
+count() {
+  awk -v key="$1" '$1 == "#" && $2 == key { sum += $3 } END { print sum + 0 }' \
+    "$PASSGATE_TEST_RUN_DIR"/main.tap "$PASSGATE_TEST_RUN_DIR"/final.tap
+}
+echo "tests: $(count pass) passed, $(count fail) failed, $(count skipped) skipped"
 exit "$status"
