@@ -233,7 +233,10 @@ describe('passgate verify', () => {
         ['--service', 'gopher'],
       );
       assert.equal(result.exitCode, 2);
-      assert.match(result.stderr, /--service .*gopher.* is not mapped to a service class/);
+      assert.match(
+        result.stderr,
+        /--service .*gopher.* is not mapped to a service class/,
+      );
     });
 
     it('rejects an unknown option', async () => {

@@ -49,6 +49,8 @@ export const twoFactorTOTPCommand: CommandModule<GlobalOptions, TOTPOptions> = {
       .positional('user', { type: 'string', demandOption: true })
       .option('import', {
         type: 'string',
+        // Without it, yargs reads a lone "-" as a positional argument.
+        requiresArg: true,
         describe:
           'Store this base32 key (80 bits or more) instead of generating ' +
           'one; "-" reads it from standard input, which other local ' +
