@@ -17,12 +17,12 @@ export interface VerifyDecision extends LoginDecision {
 }
 
 /**
- * Decides a login from a login page. Webmail logins of an account with 2FA
- * on need the account password and then one valid second factor; the code
- * is looked at only after the password matched, so a wrong password never
- * spends a code. Every other login is decided as `authenticate` decides
- * it, and the code is ignored: with 2FA off the account password alone
- * logs in to webmail.
+ * Decides a login from a login page. A webmail login of an account with
+ * 2FA on needs the account password and then one valid second factor. The
+ * code is checked only after the password matched, so a wrong password
+ * never spends a code. Every other login is decided by `authenticate`, and
+ * its code is ignored, so with 2FA off the account password alone logs in
+ * to webmail.
  */
 export async function verifyLogin(
   context: AuthContext,

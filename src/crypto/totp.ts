@@ -10,10 +10,13 @@ import { ERROR_CODES, PassgateError } from '../errors/index.ts';
 /** Bytes of a TOTP key that passgate generates: 20 bytes, 160 bits. */
 export const TOTP_KEY_BYTES = 20;
 
-/** Fewest key bits an imported TOTP key may have (RFC 4226 section 4). */
+/**
+ * Minimum bits of an imported TOTP key. RFC 4226 section 4 asks for 128,
+ * but keys of 80 bits (16 base32 characters) are common in other systems.
+ */
 export const MIN_TOTP_KEY_BITS = 80;
 
-/** Most key bytes an imported TOTP key may have: otplib's upper limit. */
+/** Maximum bytes of an imported TOTP key: otplib's upper limit. */
 export const MAX_TOTP_KEY_BYTES = 64;
 
 /** Length of a TOTP time step in seconds (RFC 6238 default). */
@@ -31,8 +34,8 @@ export const TOTP_DRIFT_SEARCH_STEPS = 10;
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-// otplib refuses keys under 16 bytes by default, but keys of 10 bytes
-// (80 bits) from other systems are common and allowed by RFC 4226.
+// otplib rejects keys under 16 bytes by default, so imported 80-bit keys
+// need a lower limit.
 const GUARDRAILS = createGuardrails({
   MIN_SECRET_BYTES: MIN_TOTP_KEY_BITS / 8,
 });
@@ -191,8 +194,8 @@ function checkBase32Characters(data: string): void {
   }
 }
 
-// RFC 4648 section 6: the last group of 8 characters holds 2, 4, 5, 7 or 8
-// data characters, and padding fills it to 8 exactly.
+// RFC 4648 section 6: the last group of 8 characters contains 2, 4, 5, 7
+// or 8 data characters, and padding fills it to 8 exactly.
 function checkBase32Length(dataLength: number, paddingLength: number): void {
   const remainder = dataLength % 8;
   if (remainder === 1 || remainder === 3 || remainder === 6) {

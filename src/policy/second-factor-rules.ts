@@ -1,6 +1,6 @@
 import type { Reason } from './reasons.ts';
 
-/** Where a TOTP code matched, and the account's replay state. */
+/** Match position of a TOTP code, and the account's replay state. */
 export interface TOTPMatch {
   /** Offset of the matching step from the current one; null: no match. */
   offsetSteps: number | null;
@@ -44,7 +44,7 @@ export function judgeTOTPMatch(match: TOTPMatch): TOTPJudgement {
   return { outcome: 'claim', step };
 }
 
-// Reasons that `verify` may show to whoever calls the login page. Each one
+// Reasons that `verify` may show to the user of a login page. Each one
 // either needs no secret to learn (faults, an unmapped service) or tells
 // only what the caller's own secret already proves: the account password
 // was right (second factor required, code already used), or the secret is

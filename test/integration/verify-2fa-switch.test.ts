@@ -14,8 +14,8 @@ const USER = 'switch@example.org';
 const PASSWORD = 'switch-Password-1';
 
 // Switching 2FA off and on keeps the TOTP key and the unused one-time
-// passwords; while it is off the account password alone logs in and a
-// code that comes along is neither checked nor spent.
+// passwords. While 2FA is off the account password alone logs in, and a
+// code sent along is neither checked nor spent.
 describe('2FA switched off and on', () => {
   let mariadb: MariaDBServer | undefined;
   let site: PassgateSite;

@@ -7,15 +7,15 @@ import { recordSecret } from '../support/secrets.ts';
 import { addAccount, computeCode, runVerify } from '../support/verify.ts';
 
 const PASSWORD = 'import-Password-1';
-// An 80-bit key, the shortest that RFC 4226 allows, in canonical base32.
+// An 80-bit key, the shortest that passgate imports, in canonical base32.
 const KEY_80 = 'GEZDGNBVGY3TQOJQ';
 const KEY_80_SPELLINGS = [
   'gezdgnbvgy3tqojq',
   'GEZD GNBV GY3T QOJQ',
   'gezd-gnbv-gy3t-qojq',
 ];
-// A 130-bit key: 26 characters, with and without padding. The last two
-// bits do not fill a byte; authenticator apps drop them, and so does
+// A 130-bit key: 26 characters, with and without padding. Its last two
+// bits do not fill a byte. Authenticator apps drop them and so does
 // passgate, so codes follow the key with those bits cleared.
 const KEY_130 = 'MFRGGZDFMZTWQ2LKNNWG23TPOB';
 const KEY_130_CLEARED = 'MFRGGZDFMZTWQ2LKNNWG23TPOA';

@@ -14,8 +14,8 @@ import {
 const PASSWORD = 'drift-Password-1';
 
 // The window is one step each side by default. A code one step beyond it
-// is refused; the log says clock-drift with the offset in steps, while the
-// caller sees only wrong-credentials.
+// is rejected. The log records clock-drift with the offset in steps, while
+// the caller gets only wrong-credentials.
 describe('TOTP window and clock drift', () => {
   let mariadb: MariaDBServer | undefined;
   let site: PassgateSite;

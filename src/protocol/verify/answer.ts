@@ -5,7 +5,7 @@ import { EXIT, type ExitStatus } from '../exit-codes.ts';
 
 export type VerifyOutcome = 'accepted' | 'rejected' | 'tempfail' | 'misuse';
 
-/** What `verify` tells its caller: never a secret, never a hidden reason. */
+/** Result that `verify` prints: never a secret, never a hidden reason. */
 export interface VerifyAnswer {
   outcome: VerifyOutcome;
   reason: Reason;

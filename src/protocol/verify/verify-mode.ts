@@ -44,8 +44,8 @@ interface VerifyState {
 
 /**
  * Runs `passgate verify` for a login page: reads the request from standard
- * input, decides it within the hard deadline, answers on standard output
- * and returns the exit status (0 accepted, 1 rejected, 2 misuse, 111
+ * input, decides it within the hard deadline, writes the answer to
+ * standard output and returns the exit status (0 accepted, 1 rejected, 2 misuse, 111
  * temporary failure).
  */
 export async function runVerifyMode(args: readonly string[]): Promise<number> {
@@ -125,8 +125,9 @@ async function answerRequest(
   });
 }
 
-// Answers inside the database session, before the connection closes: once
-// a code is spent, a slow close must not turn the answer into a tempfail.
+// Writes the answer inside the database session, before the connection
+// closes, because once a code is spent a slow close must not turn the
+// answer into a tempfail.
 async function decideLogin(
   environment: LoginEnvironment,
   origin: LoginOrigin,
