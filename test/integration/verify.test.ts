@@ -203,7 +203,7 @@ describe('passgate verify', () => {
     });
   });
 
-  describe('misuse', () => {
+  describe('input, options and output', () => {
     it('rejects a request without NULs', async () => {
       const result = await runVerifyRaw(site, 'plain@example.org');
       assert.equal(result.exitCode, 2);
@@ -243,6 +243,19 @@ describe('passgate verify', () => {
       const result = await runVerifyRaw(site, '', ['--user', 'x']);
       assert.equal(result.exitCode, 2);
       assert.match(result.stderr, /unknown argument .*--user/);
+    });
+
+    it('prints one line without --json', async () => {
+      const result = await runCommand(
+        PASSGATE_BIN,
+        ['verify', '--config', site.configPath],
+        { input: `plain@example.org\0${PASSWORD}\0\0` },
+      );
+      assert.equal(result.exitCode, 0);
+      assert.equal(
+        result.stdout,
+        'accepted: accepted with the account password\n',
+      );
     });
 
     it('prints its usage with --help', async () => {

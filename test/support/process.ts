@@ -46,6 +46,9 @@ export function runCommand(
     killSignal: 'SIGKILL',
   });
   trackChild(child);
+  // A command that exits before reading its input closes the pipe, and the
+  // EPIPE would otherwise surface as an uncaught error in the test.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(options.input ?? '');
 
   let stdout = '';
