@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { startMariaDB, type MariaDBServer } from '../support/mariadb.ts';
@@ -94,6 +95,35 @@ describe('verify with the database down', () => {
     }
     // The test site sets deadline_seconds = 4; allow for process start.
     assert.ok(Date.now() - started < 6000, 'verify ended within the deadline');
+  });
+
+  it('answers deadline-exceeded past the deadline', async () => {
+    // A connect timeout longer than the deadline leaves the deadline to end
+    // the login while the server does not answer.
+    const configPath = join(site.dir, 'short-deadline.toml');
+    const config = readFileSync(site.configPath, 'utf8')
+      .replace(/^deadline_seconds = .*$/m, 'deadline_seconds = 1')
+      .replace(
+        /^connect_timeout_seconds = .*$/m,
+        'connect_timeout_seconds = 30',
+      );
+    writeFileSync(configPath, config);
+
+    mariadb.pause();
+    try {
+      const result = await runVerify(
+        { ...site, configPath },
+        { user: USER, password: PASSWORD, code: '654321' },
+      );
+      assert.equal(result.exitCode, 111);
+      assert.deepEqual(result.answer, {
+        outcome: 'tempfail',
+        reason: 'deadline-exceeded',
+        message: 'the login took longer than the deadline',
+      });
+    } finally {
+      mariadb.resume();
+    }
   });
 
   it('logs no failed login during the outage', () => {
