@@ -117,8 +117,10 @@ async function importTOTPKey(
 
   printResult(
     context,
-    `Imported a TOTP key of ${keyBits} bits for ${account.username}; ` +
-      'codes from the old key no longer work.' +
+    `Imported a TOTP key of ${keyBits} bits for ${account.username}.` +
+      (account.totpKeySealed === null
+        ? ''
+        : ' Codes from the old key no longer work.') +
       switchOnHint(account),
     { user: account.username, imported: true, keyBits },
   );
