@@ -46,8 +46,9 @@ export function runCommand(
     killSignal: 'SIGKILL',
   });
   trackChild(child);
-  // A command that exits before reading its input closes the pipe, and the
-  // EPIPE would otherwise surface as an uncaught error in the test.
+  // A command that exits before it reads its input (a client that cannot
+  // connect) makes this write fail with EPIPE. The exit status reports
+  // that failure, so the write error is ignored rather than left uncaught.
   child.stdin.on('error', () => undefined);
   child.stdin.end(options.input ?? '');
 
