@@ -8,6 +8,10 @@ const LOGIN_MODES = {
     import('../src/protocol/checkpassword/checkpassword-mode.ts').then(
       (module) => module.runCheckpasswordMode,
     ),
+  verify: () =>
+    import('../src/protocol/verify/verify-mode.ts').then(
+      (module) => module.runVerifyMode,
+    ),
 } as const;
 
 type LoginMode = keyof typeof LOGIN_MODES;

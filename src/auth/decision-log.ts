@@ -1,4 +1,4 @@
-import type { Logger } from '../log/logger.ts';
+import type { LogFields, Logger } from '../log/logger.ts';
 import type { Reason } from '../policy/reasons.ts';
 import type { LoginDecision } from './authenticate.ts';
 
@@ -12,12 +12,16 @@ export interface LoginOrigin {
   rawUsername: string;
 }
 
-/** Logs one decision line: user, class, address, outcome, reason. */
+/**
+ * Logs one decision line: user, class, address, outcome, reason, then the
+ * door's own `details` (never a secret).
+ */
 export function logDecision(
   logger: Logger,
   event: 'login' | 'lookup',
   origin: LoginOrigin,
   decision: Pick<LoginDecision, 'outcome' | 'reason'> & Partial<LoginDecision>,
+  details: LogFields = {},
 ): void {
   logger.info(event, {
     door: origin.door,
@@ -28,6 +32,7 @@ export function logDecision(
     class: decision.serviceClass,
     rip: origin.remoteIP ?? undefined,
     app_password_id: decision.appPasswordId,
+    ...details,
   });
 }
 

@@ -25,6 +25,10 @@ export const REASONS = {
   'second-factor-required': 'second factor required',
   'wrong-second-factor': 'wrong password or second factor',
   'code-already-used': 'code already used',
+  'clock-drift':
+    'the code belongs to a time outside the accepted window; check the ' +
+    "clock of the user's device",
+  'wrong-credentials': 'wrong username, password or code',
   'unknown-service': 'the service name is not mapped to a service class',
   'database-unavailable': 'database unavailable',
   'config-error': 'passgate is misconfigured',

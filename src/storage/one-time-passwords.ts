@@ -48,3 +48,17 @@ export async function consumeOneTimePassword(
   );
   return result.affectedRows === 1;
 }
+
+/** Tells whether the account has this one-time password, already spent. */
+export async function isOneTimePasswordUsed(
+  database: Database,
+  accountId: number,
+  digest: Buffer,
+): Promise<boolean> {
+  const rows = await database.query<{ used: number }>(
+    'SELECT 1 AS used FROM one_time_passwords ' +
+      'WHERE account_id = ? AND digest = ? AND used_at IS NOT NULL',
+    [accountId, digest],
+  );
+  return rows.length > 0;
+}

@@ -5,17 +5,25 @@ import {
   digestOneTimePassword,
 } from '../../crypto/one-time-password.ts';
 import { sealSecret } from '../../crypto/secret-box.ts';
-import { buildTOTPURI, generateTOTPKey } from '../../crypto/totp.ts';
+import {
+  buildTOTPURI,
+  decodeTOTPKey,
+  encodeBase32,
+  generateTOTPKey,
+  totpKeyContext,
+} from '../../crypto/totp.ts';
 import { ERROR_CODES, PassgateError } from '../../errors/index.ts';
 import { setAccountFlag, setTOTPKey } from '../../storage/accounts.ts';
 import {
   countUnusedOneTimePasswords,
   replaceOneTimePasswords,
 } from '../../storage/one-time-passwords.ts';
+import type { Account } from '../../storage/accounts.ts';
 import {
   printResult,
   requireAccount,
   withCommandContext,
+  type CommandContext,
   type GlobalOptions,
 } from '../context.ts';
 
@@ -23,52 +31,105 @@ interface UserOptions extends GlobalOptions {
   user: string;
 }
 
+interface TOTPOptions extends UserOptions {
+  import?: string;
+}
+
 interface OTPOptions extends UserOptions {
   count?: number;
 }
 
-/** Context of the sealed TOTP key, so a key moved to another row fails. */
-export function totpKeyContext(accountId: number): string {
-  return `totp-key:${accountId}`;
-}
-
-export const twoFactorTOTPCommand: CommandModule<GlobalOptions, UserOptions> = {
+export const twoFactorTOTPCommand: CommandModule<GlobalOptions, TOTPOptions> = {
   command: 'totp <user>',
-  describe: 'Generate a new TOTP key and show it once (text, URI, QR code)',
+  describe:
+    'Generate a new TOTP key and show it once (text, URI, QR code), ' +
+    'or import an existing key',
   builder: (yargs) =>
-    yargs.positional('user', { type: 'string', demandOption: true }),
+    yargs
+      .positional('user', { type: 'string', demandOption: true })
+      .option('import', {
+        type: 'string',
+        // Without it, yargs reads a lone "-" as a positional argument.
+        requiresArg: true,
+        describe:
+          'Store this base32 key (80 bits or more) instead of generating ' +
+          'one; "-" reads it from standard input, which other local ' +
+          'users cannot see in the process list',
+      }),
   handler: (options) =>
     withCommandContext(options, async (context) => {
       const account = await requireAccount(context.database, options.user);
-      const key = generateTOTPKey();
-      const sealed = sealSecret(
-        context.siteKeys().totp,
-        Buffer.from(key, 'utf8'),
-        totpKeyContext(account.id),
-      );
-      await setTOTPKey(context.database, account.id, sealed);
-
-      const uri = buildTOTPURI(
-        context.config.totp.issuer,
-        account.username,
-        key,
-      );
-      if (context.json) {
-        printResult(context, '', { user: account.username, secret: key, uri });
+      if (options.import !== undefined) {
+        await importTOTPKey(context, account, options.import);
         return;
       }
-      const qr = await renderQR(uri);
-      printResult(
-        context,
-        `New TOTP key for ${account.username} (shown only now):\n\n` +
-          `  key: ${key.replace(/(.{4})/g, '$1 ').trim()}\n  uri: ${uri}\n\n${qr}` +
-          (account.twoFactorEnabled
-            ? ''
-            : `\nSwitch 2FA on with: passgate 2fa on ${account.username}`),
-        null,
-      );
+      const key = generateTOTPKey();
+      await storeTOTPKey(context, account, key);
+      await printNewTOTPKey(context, account, key);
     }),
 };
+
+async function storeTOTPKey(
+  context: CommandContext,
+  account: Account,
+  key: string,
+): Promise<void> {
+  const sealed = sealSecret(
+    context.siteKeys().totp,
+    Buffer.from(key, 'utf8'),
+    totpKeyContext(account.id),
+  );
+  await setTOTPKey(context.database, account.id, sealed);
+}
+
+async function printNewTOTPKey(
+  context: CommandContext,
+  account: Account,
+  key: string,
+): Promise<void> {
+  const uri = buildTOTPURI(context.config.totp.issuer, account.username, key);
+  if (context.json) {
+    printResult(context, '', { user: account.username, secret: key, uri });
+    return;
+  }
+  const qr = await renderQR(uri);
+  printResult(
+    context,
+    `New TOTP key for ${account.username} (shown only now):\n\n` +
+      `  key: ${key.replace(/(.{4})/g, '$1 ').trim()}\n  uri: ${uri}\n\n${qr}` +
+      switchOnHint(account),
+    null,
+  );
+}
+
+// The key is stored in canonical base32, so that what an authenticator app
+// computes from the original text is what passgate computes from the row.
+async function importTOTPKey(
+  context: CommandContext,
+  account: Account,
+  source: string,
+): Promise<void> {
+  const text = source === '-' ? await readStdinText() : source;
+  const bytes = decodeTOTPKey(text);
+  const keyBits = bytes.length * 8;
+  await storeTOTPKey(context, account, encodeBase32(bytes));
+  bytes.fill(0);
+
+  printResult(
+    context,
+    `Imported a TOTP key of ${keyBits} bits for ${account.username}.` +
+      (account.totpKeySealed === null
+        ? ''
+        : ' Codes from the old key no longer work.') +
+      switchOnHint(account),
+    { user: account.username, imported: true, keyBits },
+  );
+}
+
+function switchOnHint(account: Account): string {
+  if (account.twoFactorEnabled) return '';
+  return `\nSwitch 2FA on with: passgate 2fa on ${account.username}`;
+}
 
 export const twoFactorOTPCommand: CommandModule<GlobalOptions, OTPOptions> = {
   command: 'otp <user>',
@@ -95,6 +156,10 @@ export const twoFactorOTPCommand: CommandModule<GlobalOptions, OTPOptions> = {
       const digests = codes.map(
         (code) => digestOneTimePassword(key, code) as Buffer,
       );
+      const replacedUnused = await countUnusedOneTimePasswords(
+        context.database,
+        account.id,
+      );
       await replaceOneTimePasswords(context.database, account.id, digests);
 
       printResult(
@@ -102,8 +167,9 @@ export const twoFactorOTPCommand: CommandModule<GlobalOptions, OTPOptions> = {
         `New one-time passwords for ${account.username} (shown only now; ` +
           `each works once, the previous list no longer works):\n\n` +
           codes.map((code) => `  ${code}`).join('\n') +
-          `\n\n${count} unused.`,
-        { user: account.username, codes, unused: count },
+          `\n\n${count} unused; ${replacedUnused} unused of the old ` +
+          'list were voided.',
+        { user: account.username, codes, unused: count, replacedUnused },
       );
     }),
 };
@@ -160,4 +226,31 @@ function renderQR(text: string): Promise<string> {
   return new Promise((resolve) =>
     qrcode.generate(text, { small: true }, resolve),
   );
+}
+
+// At most this many bytes of a key are read from standard input.
+const MAX_KEY_INPUT_BYTES = 1024;
+
+async function readStdinText(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+    if (length > MAX_KEY_INPUT_BYTES) {
+      throw new PassgateError(
+        ERROR_CODES.INVALID_ARGUMENT,
+        `invalid TOTP key: standard input has more than ` +
+          `${MAX_KEY_INPUT_BYTES} bytes`,
+      );
+    }
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text.length === 0) {
+    throw new PassgateError(
+      ERROR_CODES.INVALID_ARGUMENT,
+      'invalid TOTP key: standard input is empty',
+    );
+  }
+  return text;
 }
