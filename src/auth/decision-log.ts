@@ -3,7 +3,8 @@ import type { Reason } from '../policy/reasons.ts';
 import type { LoginDecision } from './authenticate.ts';
 
 /** Where a login came in: the integration mode that read it. */
-export type Door = 'checkpassword' | 'pure-authd' | 'pam' | 'verify' | 'apache';
+export type Door =
+  'checkpassword' | 'pure-authd' | 'pam' | 'verify' | 'apache' | 'dovecot-lua';
 
 export interface LoginOrigin {
   door: Door;
