@@ -10,10 +10,12 @@ import { EXIT } from '../exit-codes.ts';
 
 /** Linux-PAM's PAM_MAX_RESP_SIZE: pam_exec sends at most this many bytes. */
 const MAX_PASSWORD_BYTES = 512;
+// The password plus the NUL that Linux-PAM releases after 1.5.2 add.
+const MAX_INPUT_BYTES = MAX_PASSWORD_BYTES + 1;
 
 /**
  * Answers one pam_exec call (`auth ... pam_exec.so expose_authtok PROGRAM
- * pam`): the password on stdin ending in a NUL, the user in PAM_USER, the
+ * pam`): the password on stdin, the user in PAM_USER, the
  * PAM service name (mapped to a class by [services]) in PAM_SERVICE.
  * Exit 0 accepts; pam_exec turns any other status into PAM_SYSTEM_ERR.
  */
@@ -30,9 +32,7 @@ export async function runPAMMode(args: readonly string[]): Promise<number> {
     configFile = resolveConfigPath(parseDoorArguments('pam', args).configFile);
     checkPAMType(process.env.PAM_TYPE);
     if (origin.rawUsername === '') throw malformed('PAM_USER is not set');
-    secret = parsePAMPassword(
-      await readBoundedInput(0, MAX_PASSWORD_BYTES + 1),
-    );
+    secret = parsePAMPassword(await readBoundedInput(0, MAX_INPUT_BYTES));
   } catch (error) {
     logFault(new Logger(), 'login', origin, {
       outcome: 'misuse',
@@ -58,14 +58,14 @@ function checkPAMType(type: string | undefined): void {
   );
 }
 
-/** Takes the password before the NUL that pam_exec writes after it. */
+/**
+ * Takes the password from pam_exec's stdin: the bytes before the first
+ * NUL, or all of them. Linux-PAM 1.5.2 (Debian 12) writes the password
+ * without a NUL; later releases add one after it.
+ */
 export function parsePAMPassword(data: Buffer): Buffer {
   const end = data.indexOf(0);
-  if (end < 0) {
-    data.fill(0);
-    throw malformed('the password on stdin lacks its closing NUL');
-  }
-  const password = Buffer.from(data.subarray(0, end));
+  const password = Buffer.from(data.subarray(0, end < 0 ? data.length : end));
   data.fill(0);
   return password;
 }
