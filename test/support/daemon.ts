@@ -27,7 +27,11 @@ export async function reserveFreePort(): Promise<number> {
   return port;
 }
 
-/** Starts a program that stays in the foreground and tracks its pid. */
+/**
+ * Starts a program that stays in the foreground and tracks its pid. It
+ * runs in its own process group, because some daemons (Apache's prefork
+ * MPM) signal their whole group when they stop.
+ */
 export function startForeground(
   program: string,
   args: readonly string[],
@@ -36,6 +40,7 @@ export function startForeground(
   const child = spawn(program, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   trackChild(child);
   let output = '';

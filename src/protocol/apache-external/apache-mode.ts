@@ -3,17 +3,20 @@ import { logFault, type LoginOrigin } from '../../auth/decision-log.ts';
 import { describeError } from '../../auth/login-environment.ts';
 import { resolveConfigPath } from '../../config/config.ts';
 import { Logger } from '../../log/logger.ts';
-import { readCheckpasswordRequest } from '../checkpassword/request.ts';
+import { readBoundedInput } from '../bounded-input.ts';
 import { parseDoorArguments } from '../door-arguments.ts';
 import { EXIT } from '../exit-codes.ts';
-
-const REQUEST_FD = 3;
+import { MAX_PIPE_REQUEST_BYTES, parsePipeRequest } from './request.ts';
 
 /**
- * Answers one Apache mod_authnz_external check in its checkpassword
- * method: `user\0password\0` on fd 3, no reply program. Exit 0 accepts and
- * any other status rejects; the class is the service name given with
- * --service (default "dav"), the remote address comes from IP.
+ * Answers one Apache mod_authnz_external check in its pipe method:
+ * `user\npassword\n` on stdin. Exit 0 accepts and any other status
+ * rejects. The service name comes from --service (default "dav"), the
+ * remote address from IP.
+ *
+ * NOTE: the checkpassword method of mod_authnz_external 3.3.2 (Debian 12)
+ * writes the request to the child's stderr pipe, not to fd 3, so no
+ * checkpassword program can read it there; use the pipe method.
  */
 export async function runApacheMode(args: readonly string[]): Promise<number> {
   const origin: LoginOrigin = {
@@ -28,7 +31,9 @@ export async function runApacheMode(args: readonly string[]): Promise<number> {
     const options = parseDoorArguments('apache', args, { allowService: true });
     origin.serviceName = options.service ?? origin.serviceName;
     configFile = resolveConfigPath(options.configFile);
-    const request = await readCheckpasswordRequest(REQUEST_FD);
+    const request = parsePipeRequest(
+      await readBoundedInput(0, MAX_PIPE_REQUEST_BYTES),
+    );
     origin.rawUsername = request.username;
     secret = request.password;
   } catch (error) {
