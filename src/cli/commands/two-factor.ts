@@ -18,6 +18,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { afterSecurityChange } from '../account-change.ts';
 
 interface UserOptions extends GlobalOptions {
   user: string;
@@ -55,6 +56,7 @@ export const twoFactorTOTPCommand: CommandModule<GlobalOptions, UserOptions> = {
       );
       if (context.json) {
         printResult(context, '', { user: account.username, secret: key, uri });
+        await afterSecurityChange(context, account.username);
         return;
       }
       const qr = await renderQR(uri);
@@ -67,6 +69,7 @@ export const twoFactorTOTPCommand: CommandModule<GlobalOptions, UserOptions> = {
             : `\nSwitch 2FA on with: passgate 2fa on ${account.username}`),
         null,
       );
+      await afterSecurityChange(context, account.username);
     }),
 };
 
@@ -105,6 +108,7 @@ export const twoFactorOTPCommand: CommandModule<GlobalOptions, OTPOptions> = {
           `\n\n${count} unused.`,
         { user: account.username, codes, unused: count },
       );
+      await afterSecurityChange(context, account.username);
     }),
 };
 
@@ -149,6 +153,7 @@ function buildTwoFactorSwitch(
             twoFactor: on,
           },
         );
+        await afterSecurityChange(context, account.username);
       }),
   };
 }
