@@ -39,11 +39,11 @@ end
 
 -- Returns the child's exit status, or nil and a description.
 local function close_child(child)
-  local _, how, status = child:close()
-  if how == "exit" then
+  local _, termination, status = child:close()
+  if termination == "exit" then
     return status
   end
-  return nil, "passgate ended by " .. tostring(how) .. " " .. tostring(status)
+  return nil, "passgate ended by " .. tostring(termination) .. " " .. tostring(status)
 end
 
 -- NUL would shift the request's fields; control characters never belong

@@ -1,10 +1,10 @@
 import type { TOMLReader } from './toml-reader.ts';
 
-/** How pure-authd answers a login for an account that does not exist. */
+/** Reply to pure-authd for a login to an account that does not exist. */
 export type UnknownAccountAnswer = 'fail' | 'next';
 
 export interface PureFTPdConfig {
-  /** "fail" answers auth_ok:-1; "next" answers auth_ok:0 (next -l method). */
+  /** "fail" replies auth_ok:-1; "next" replies auth_ok:0 (next -l method). */
   unknownAccount: UnknownAccountAnswer;
   /** Hard deadline of one FTP login in seconds; pure-authd runs one at a time. */
   deadlineSeconds: number;

@@ -20,7 +20,7 @@ import {
 export interface CheckResult {
   ok: boolean;
   name: string;
-  /** What was found, and for a failure what to do. */
+  /** The finding, and for a failure the fix. */
   detail: string;
 }
 
@@ -32,7 +32,7 @@ export interface DoctorOptions {
   executable: string;
 }
 
-/** Runs every check in order; later checks need an readable config. */
+/** Runs every check in order. Without a valid config only the first runs. */
 export async function runDoctorChecks(
   options: DoctorOptions,
 ): Promise<CheckResult[]> {

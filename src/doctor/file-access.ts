@@ -49,11 +49,11 @@ function checkBits(
   }
 
   const bits = permittedBits(identity, info);
-  const wanted = MODE_BITS[mode];
+  const required = MODE_BITS[mode];
   // root passes read and write checks; execute needs one x bit anywhere.
   if (identity.uid === 0) {
     if (mode !== 'execute' || (info.mode & 0o111) !== 0) return null;
-  } else if ((bits & wanted) === wanted) {
+  } else if ((bits & required) === required) {
     return null;
   }
   const octal = (info.mode & 0o7777).toString(8).padStart(4, '0');

@@ -50,7 +50,7 @@ describe('Apache DAV logins', () => {
   });
 
   it('rejects a wrong password', async () => {
-    const status = await login('frank@example.org', 'wrong-password');
+    const status = await login('frank@example.org', 'Not-the-Pa55word');
 
     assert.equal(status, 401);
     assertLogged(/door=apache outcome=reject reason=wrong-password/);

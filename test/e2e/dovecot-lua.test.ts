@@ -89,7 +89,7 @@ describe('Dovecot Lua passdb and userdb', () => {
   });
 
   it('rejects a wrong password', async () => {
-    const result = await imapLogin('jack@example.org', 'wrong-password');
+    const result = await imapLogin('jack@example.org', 'Not-the-Pa55word');
 
     assert.equal(result.outcome, 'rejected', result.output);
     assertLogged(/door=dovecot-lua outcome=reject reason=wrong-password/);
@@ -150,7 +150,9 @@ describe('Dovecot Lua passdb and userdb', () => {
     }
 
     assert.equal(result.outcome, 'tempfail', result.output);
-    assertLogged(/door=dovecot-lua outcome=tempfail reason=database-unavailable user=liam/);
+    assertLogged(
+      /door=dovecot-lua outcome=tempfail reason=database-unavailable user=liam/,
+    );
   });
 
   async function disableWithoutFlush(user: string, id: number) {

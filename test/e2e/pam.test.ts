@@ -58,7 +58,7 @@ describe('PAM logins through pam_exec', () => {
   });
 
   it('rejects a wrong password', async () => {
-    const result = await pamLogin('dave@example.org', 'wrong-password');
+    const result = await pamLogin('dave@example.org', 'Not-the-Pa55word');
 
     assert.notEqual(result.exitCode, 0, result.output);
     assertLogged(/door=pam outcome=reject reason=wrong-password/);

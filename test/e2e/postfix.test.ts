@@ -68,7 +68,7 @@ describe('Postfix SMTP AUTH through Dovecot', () => {
   });
 
   it('rejects a wrong password', async () => {
-    const result = await login('henry@example.org', 'wrong-password');
+    const result = await login('henry@example.org', 'Not-the-Pa55word');
 
     assert.equal(result.accepted, false, result.output);
     assert.match(result.output, /535 5\.7\.8/);

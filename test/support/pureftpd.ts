@@ -11,7 +11,7 @@ import {
 import { PASSGATE_BIN } from './passgate.ts';
 import { makePublicTempDir, runCommand } from './process.ts';
 import { execFileSync } from 'node:child_process';
-import { recordOutput } from './secrets.ts';
+import { recordOutput, recordSecret } from './secrets.ts';
 import { requireTools } from './tools.ts';
 
 const PURE_FTPD_PATH = '/usr/sbin/pure-ftpd';
@@ -124,6 +124,7 @@ export async function curlFTPLogin(
   password: string,
 ): Promise<FTPLoginResult> {
   requireTools([{ path: CURL_PATH, debianPackage: 'curl' }]);
+  recordSecret(password);
   const config = `user = "${quoteCurlConfig(`${user}:${password}`)}"\n`;
   const result = await runCommand(
     CURL_PATH,

@@ -9,7 +9,7 @@ import { EXIT } from '../exit-codes.ts';
 import { MAX_PIPE_REQUEST_BYTES, parsePipeRequest } from './request.ts';
 
 /**
- * Answers one Apache mod_authnz_external check in its pipe method:
+ * Decides one Apache mod_authnz_external login in its pipe method:
  * `user\npassword\n` on stdin. Exit 0 accepts and any other status
  * rejects. The service name comes from --service (default "dav"), the
  * remote address from IP.

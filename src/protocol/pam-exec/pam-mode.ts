@@ -14,7 +14,7 @@ const MAX_PASSWORD_BYTES = 512;
 const MAX_INPUT_BYTES = MAX_PASSWORD_BYTES + 1;
 
 /**
- * Answers one pam_exec call (`auth ... pam_exec.so expose_authtok PROGRAM
+ * Decides one pam_exec login (`auth ... pam_exec.so expose_authtok PROGRAM
  * pam`): the password on stdin, the user in PAM_USER, the
  * PAM service name (mapped to a class by [services]) in PAM_SERVICE.
  * Exit 0 accepts; pam_exec turns any other status into PAM_SYSTEM_ERR.

@@ -10,10 +10,10 @@ import { resolveConfigPath } from '../../config/config.ts';
 import { Logger } from '../../log/logger.ts';
 import { parseDoorArguments } from '../door-arguments.ts';
 import { EXIT } from '../exit-codes.ts';
-import { AUTH_OK, formatAcceptReply, formatRefusalReply } from './reply.ts';
+import { AUTH_OK, formatAcceptReply, formatRejectReply } from './reply.ts';
 
 /**
- * Answers one pure-authd request (pure-ftpd `-l extauth:SOCKET`). pure-authd
+ * Decides one pure-authd request (pure-ftpd `-l extauth:SOCKET`). pure-authd
  * passes no arguments, so the config comes from PASSGATE_CONFIG or the
  * default path; the request comes in AUTHD_* variables and the answer goes
  * to stdout. pure-authd ignores the exit status and drops stderr, so every
@@ -34,10 +34,10 @@ export async function runPureAuthdMode(
       parseDoorArguments('pure-authd', args).configFile,
     );
   } catch (error) {
-    return refuseMisuse(origin, describeError(error));
+    return rejectMisuse(origin, describeError(error));
   }
   if (origin.rawUsername === '') {
-    return refuseMisuse(origin, 'AUTHD_ACCOUNT is not set');
+    return rejectMisuse(origin, 'AUTHD_ACCOUNT is not set');
   }
 
   // pure-authd leaves AUTHD_PASSWORD unset when the password is empty.
@@ -48,19 +48,19 @@ export async function runPureAuthdMode(
     {
       deadlineSeconds: (config) => config.pureFTPd.deadlineSeconds,
       serviceName: (config) => config.pureFTPd.service,
-      onDeadline: () => writeReply(formatRefusalReply(AUTH_OK.FAIL)),
+      onDeadline: () => writeReply(formatRejectReply(AUTH_OK.FAIL)),
     },
   );
 
   if (result.outcome === 'tempfail') {
-    writeReply(formatRefusalReply(AUTH_OK.FAIL));
+    writeReply(formatRejectReply(AUTH_OK.FAIL));
     return EXIT.TEMPFAIL;
   }
   const { config } = result.environment;
   if (result.outcome === 'reject') {
     const unknown = isUnknownAccount(result.decision);
     const next = unknown && config.pureFTPd.unknownAccount === 'next';
-    writeReply(formatRefusalReply(next ? AUTH_OK.NEXT : AUTH_OK.FAIL));
+    writeReply(formatRejectReply(next ? AUTH_OK.NEXT : AUTH_OK.FAIL));
     return EXIT.REJECT;
   }
   return writeAcceptReply(result.environment, origin, result.decision);
@@ -82,20 +82,20 @@ function writeAcceptReply(
       reason: 'config-error',
       error: describeError(error),
     });
-    writeReply(formatRefusalReply(AUTH_OK.FAIL));
+    writeReply(formatRejectReply(AUTH_OK.FAIL));
     return EXIT.TEMPFAIL;
   }
   writeReply(reply);
   return EXIT.OK;
 }
 
-function refuseMisuse(origin: LoginOrigin, error: string): number {
+function rejectMisuse(origin: LoginOrigin, error: string): number {
   logFault(new Logger(), 'login', origin, {
     outcome: 'misuse',
     reason: 'malformed-request',
     error,
   });
-  writeReply(formatRefusalReply(AUTH_OK.FAIL));
+  writeReply(formatRejectReply(AUTH_OK.FAIL));
   return EXIT.MISUSE;
 }
 

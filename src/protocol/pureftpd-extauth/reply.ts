@@ -19,8 +19,8 @@ export function formatAcceptReply(config: Config, username: string): string {
   );
 }
 
-/** Builds a refusing reply: -1 stops pure-ftpd, 0 tries its next method. */
-export function formatRefusalReply(
+/** Builds a rejecting reply: -1 stops pure-ftpd, 0 tries its next method. */
+export function formatRejectReply(
   authOK: typeof AUTH_OK.NEXT | typeof AUTH_OK.FAIL,
 ): string {
   return `auth_ok:${authOK}\nend\n`;

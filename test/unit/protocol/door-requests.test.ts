@@ -5,7 +5,7 @@ import { parsePipeRequest } from '../../../src/protocol/apache-external/request.
 import { parseDoorArguments } from '../../../src/protocol/door-arguments.ts';
 import { parseLuaPassdbRequest } from '../../../src/protocol/dovecot-lua/request.ts';
 import { parsePAMPassword } from '../../../src/protocol/pam-exec/pam-mode.ts';
-import { formatRefusalReply } from '../../../src/protocol/pureftpd-extauth/reply.ts';
+import { formatRejectReply } from '../../../src/protocol/pureftpd-extauth/reply.ts';
 
 describe('parsePipeRequest', () => {
   it('splits user and password lines', () => {
@@ -117,9 +117,9 @@ describe('parseDoorArguments', () => {
   });
 });
 
-describe('formatRefusalReply', () => {
+describe('formatRejectReply', () => {
   it('ends each answer with end', () => {
-    assert.equal(formatRefusalReply(-1), 'auth_ok:-1\nend\n');
-    assert.equal(formatRefusalReply(0), 'auth_ok:0\nend\n');
+    assert.equal(formatRejectReply(-1), 'auth_ok:-1\nend\n');
+    assert.equal(formatRejectReply(0), 'auth_ok:0\nend\n');
   });
 });
