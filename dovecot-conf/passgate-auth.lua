@@ -102,6 +102,17 @@ function auth_userdb_lookup(req)
   return auth.USERDB_RESULT_OK, fields
 end
 
+-- Dovecot 2.4 takes the auth cache keys from these functions: everything
+-- a verdict depends on. Dovecot 2.3 ignores them and reads cache_key= from
+-- the passdb and userdb args instead.
+function auth_passdb_get_cache_key()
+  return "%{user}\t%{protocol}\t%{remote_ip}"
+end
+
+function auth_userdb_get_cache_key()
+  return "%{user}"
+end
+
 function script_init()
   return 0
 end
