@@ -5,11 +5,12 @@ import type { CommandContext } from './context.ts';
 const DOVEADM_TIMEOUT_MS = 10_000;
 
 /**
- * Runs after a CLI change to an account's passwords, app passwords, 2FA or
- * enabled state. Dovecot may cache a Lua passdb's verdict (auth_cache_size),
- * so with [dovecot] cache_flush on this runs `doveadm auth cache flush USER`
- * and the old credentials stop working at once. Call it after printing the
- * result: a failed flush must not hide a secret that was just created.
+ * Runs after a CLI command creates, deletes or changes an account's
+ * passwords, app passwords, 2FA or enabled state. Dovecot may cache a Lua
+ * passdb's verdict (auth_cache_size), so with [dovecot] cache_flush on
+ * this runs `doveadm auth cache flush USER` and old credentials stop
+ * working at once. Call it after printing the result, because a failed
+ * flush must not hide a secret that was just created.
  */
 export async function afterSecurityChange(
   context: CommandContext,
