@@ -46,6 +46,9 @@ export function runCommand(
     killSignal: 'SIGKILL',
   });
   trackChild(child);
+  // A command that exits without reading its stdin makes the write fail
+  // with EPIPE; its exit status still tells what happened.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(options.input ?? '');
 
   let stdout = '';

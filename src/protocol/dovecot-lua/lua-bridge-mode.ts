@@ -10,6 +10,7 @@ import {
   loadLoginEnvironment,
   reasonForError,
   withDatabase,
+  type LoginEnvironment,
 } from '../../auth/login-environment.ts';
 import { resolveConfigPath } from '../../config/config.ts';
 import { DEFAULTS } from '../../config/defaults.ts';
@@ -101,27 +102,7 @@ async function answerUserdb(
     const environment = loadLoginEnvironment(configFile);
     logger = environment.logger;
     deadline.reset(environment.config.deadlineSeconds);
-    const canonical = canonicalizeUsername(origin.rawUsername);
-    const account = canonical.ok
-      ? await withDatabase(environment.config, (database) =>
-          findAccount(database, canonical.username),
-        )
-      : null;
-
-    logDecision(logger, 'lookup', origin, {
-      outcome: account === null ? 'reject' : 'accept',
-      reason: account === null ? 'unknown-account' : 'lookup',
-      username: account?.username,
-    });
-    if (account === null) return EXIT.UNKNOWN_USER;
-    const { uid, gid, home } = environment.config.userdb;
-    const fields = [
-      `uid=${uid}`,
-      `gid=${gid}`,
-      `home=${expandHome(home, account.username)}`,
-    ];
-    process.stdout.write(`${fields.join('\n')}\n`);
-    return EXIT.OK;
+    return await lookUpUserdbFields(environment, origin);
   } catch (error) {
     logFault(logger, 'lookup', origin, {
       outcome: 'tempfail',
@@ -132,4 +113,33 @@ async function answerUserdb(
   } finally {
     deadline.clear();
   }
+}
+
+// Prints uid=, gid= and home= lines for an existing account.
+async function lookUpUserdbFields(
+  environment: LoginEnvironment,
+  origin: LoginOrigin,
+): Promise<number> {
+  const canonical = canonicalizeUsername(origin.rawUsername);
+  const account = canonical.ok
+    ? await withDatabase(environment.config, (database) =>
+        findAccount(database, canonical.username),
+      )
+    : null;
+
+  logDecision(environment.logger, 'lookup', origin, {
+    outcome: account === null ? 'reject' : 'accept',
+    reason: account === null ? 'unknown-account' : 'lookup',
+    username: account?.username,
+  });
+  if (account === null) return EXIT.UNKNOWN_USER;
+
+  const { uid, gid, home } = environment.config.userdb;
+  const fields = [
+    `uid=${uid}`,
+    `gid=${gid}`,
+    `home=${expandHome(home, account.username)}`,
+  ];
+  process.stdout.write(`${fields.join('\n')}\n`);
+  return EXIT.OK;
 }

@@ -1,5 +1,9 @@
 import { writeSync } from 'node:fs';
-import { decideDoorLogin, isUnknownAccount } from '../../auth/door-login.ts';
+import {
+  decideDoorLogin,
+  isUnknownAccount,
+  type DoorLoginResult,
+} from '../../auth/door-login.ts';
 import { logFault, type LoginOrigin } from '../../auth/decision-log.ts';
 import type { LoginDecision } from '../../auth/authenticate.ts';
 import {
@@ -52,6 +56,10 @@ export async function runPureAuthdMode(
     },
   );
 
+  return writeDecision(result, origin);
+}
+
+function writeDecision(result: DoorLoginResult, origin: LoginOrigin): number {
   if (result.outcome === 'tempfail') {
     writeReply(formatRejectReply(AUTH_OK.FAIL));
     return EXIT.TEMPFAIL;
