@@ -47,7 +47,7 @@ export function runCommand(
   });
   trackChild(child);
   // A command that exits without reading its stdin makes the write fail
-  // with EPIPE; its exit status still tells what happened.
+  // with EPIPE, but its exit status still reports the outcome.
   child.stdin.on('error', () => undefined);
   child.stdin.end(options.input ?? '');
 

@@ -19,9 +19,11 @@ import { AUTH_OK, formatAcceptReply, formatRejectReply } from './reply.ts';
 /**
  * Decides one pure-authd request (pure-ftpd `-l extauth:SOCKET`). pure-authd
  * passes no arguments, so the config comes from PASSGATE_CONFIG or the
- * default path; the request comes in AUTHD_* variables and the answer goes
+ * default path; the request comes in AUTHD_* variables and the reply goes
  * to stdout. pure-authd ignores the exit status and drops stderr, so every
- * fault is answered auth_ok:-1 and written to the log file.
+ * fault gets auth_ok:-1 and, once the config is read, a line in the log
+ * file. Faults before that (bad arguments, no AUTHD_ACCOUNT) reach stderr
+ * only.
  */
 export async function runPureAuthdMode(
   args: readonly string[],
