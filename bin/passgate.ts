@@ -12,6 +12,22 @@ const LOGIN_MODES = {
     import('../src/protocol/verify/verify-mode.ts').then(
       (module) => module.runVerifyMode,
     ),
+  'pure-authd': () =>
+    import('../src/protocol/pureftpd-extauth/pure-authd-mode.ts').then(
+      (module) => module.runPureAuthdMode,
+    ),
+  pam: () =>
+    import('../src/protocol/pam-exec/pam-mode.ts').then(
+      (module) => module.runPAMMode,
+    ),
+  apache: () =>
+    import('../src/protocol/apache-external/apache-mode.ts').then(
+      (module) => module.runApacheMode,
+    ),
+  'lua-bridge': () =>
+    import('../src/protocol/dovecot-lua/lua-bridge-mode.ts').then(
+      (module) => module.runLuaBridgeMode,
+    ),
 } as const;
 
 type LoginMode = keyof typeof LOGIN_MODES;

@@ -3,7 +3,8 @@ import type { Reason } from '../policy/reasons.ts';
 import type { LoginDecision } from './authenticate.ts';
 
 /** Integration mode that read a login request. */
-export type Door = 'checkpassword' | 'pure-authd' | 'pam' | 'verify' | 'apache';
+export type Door =
+  'checkpassword' | 'pure-authd' | 'pam' | 'verify' | 'apache' | 'dovecot-lua';
 
 export interface LoginOrigin {
   door: Door;

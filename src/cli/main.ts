@@ -75,7 +75,8 @@ export function buildParser(args: string[]): Argv<GlobalOptions> {
       describe: 'Print results as JSON',
       global: true,
     })
-    .command(commands.initCommand as AnyCommand);
+    .command(commands.initCommand as AnyCommand)
+    .command(commands.doctorCommand as AnyCommand);
 
   for (const group of GROUPS) {
     parser = parser.command(group.name, group.describe, (sub) => {

@@ -8,6 +8,12 @@ import {
   type ServiceClass,
 } from '../policy/service-class.ts';
 import { TOMLReader } from './toml-reader.ts';
+import {
+  readDovecot,
+  readPureFTPd,
+  type DovecotConfig,
+  type PureFTPdConfig,
+} from './door-config.ts';
 import { DEFAULTS } from './defaults.ts';
 
 export const DEFAULT_CONFIG_PATH = '/etc/passgate/passgate.toml';
@@ -41,6 +47,8 @@ export interface Config {
   argon2: Argon2Config;
   totp: { issuer: string; windowSteps: number };
   otp: { count: number };
+  pureFTPd: PureFTPdConfig;
+  dovecot: DovecotConfig;
 }
 
 /** Picks the config path: the flag, else PASSGATE_CONFIG, else the default. */
@@ -69,6 +77,8 @@ export function loadConfig(file: string): Config {
     'argon2',
     'totp',
     'otp',
+    'pure_ftpd',
+    'dovecot',
   ]);
 
   const config: Config = {
@@ -88,6 +98,8 @@ export function loadConfig(file: string): Config {
     argon2: readArgon2(reader, document),
     totp: readTOTP(reader, document),
     otp: readOTP(reader, document),
+    pureFTPd: readPureFTPd(reader, document),
+    dovecot: readDovecot(reader, document),
   };
 
   return deepFreeze(config);

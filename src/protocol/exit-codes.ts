@@ -31,6 +31,7 @@ const EXIT_BY_ERROR_CODE: Record<ErrorCode, ExitStatus> = {
   [ERROR_CODES.PRECONDITION_FAILED]: EXIT.REJECT,
   [ERROR_CODES.DEADLINE_EXCEEDED]: EXIT.TEMPFAIL,
   [ERROR_CODES.REPLY_FAILED]: EXIT.TEMPFAIL,
+  [ERROR_CODES.CACHE_FLUSH_FAILED]: EXIT.TEMPFAIL,
 };
 
 /** Maps an error to an exit status. Unknown errors are bugs: 111, never 0. */

@@ -42,6 +42,12 @@ export type DovecotOptions = {
   /** Configuration text appended after the generated settings. */
   extraConfig?: string;
   /**
+   * passdb and userdb sections that replace the checkpassword ones, e.g.
+   * a Lua driver. passdbArgs still names a program that must be
+   * executable by user dovecot.
+   */
+  authDatabases?: string;
+  /**
    * Absolute path of an extra auth-client socket (mode 0666) for SASL
    * clients such as Postfix. Its directory must exist.
    */
@@ -205,14 +211,7 @@ function renderAuthConfig(options: DovecotOptions): string {
 auth_failure_delay = 0
 auth_debug = yes
 auth_verbose = yes
-passdb {
-  driver = checkpassword
-  args = ${options.passdbArgs}
-}
-userdb {
-  driver = checkpassword
-  args = ${options.userdbArgs}
-}
+${options.authDatabases ?? renderCheckpasswordDatabases(options)}
 # No growing delay after repeated failures from 127.0.0.1.
 service anvil {
   unix_listener anvil-auth-penalty {
@@ -220,6 +219,17 @@ service anvil {
   }
 }
 `;
+}
+
+function renderCheckpasswordDatabases(options: DovecotOptions): string {
+  return `passdb {
+  driver = checkpassword
+  args = ${options.passdbArgs}
+}
+userdb {
+  driver = checkpassword
+  args = ${options.userdbArgs}
+}`;
 }
 
 // The checkpassword program inherits the auth process's address-space

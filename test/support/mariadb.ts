@@ -137,6 +137,9 @@ async function installDataDir(dir: string): Promise<void> {
   const result = await runCommand(INSTALL_DB_PATH, [
     '--no-defaults',
     `--datadir=${join(dir, 'data')}`,
+    // Temp tables are named by pid; in a shared /tmp, servers in other
+    // pid namespaces can pick the same names and delete each other's.
+    `--tmpdir=${dir}`,
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
     '--user=root',
@@ -240,6 +243,7 @@ class MariaDBInstance implements MariaDBServer {
     return [
       '--no-defaults',
       `--datadir=${join(this.dir, 'data')}`,
+      `--tmpdir=${this.dir}`,
       `--socket=${this.socket}`,
       '--skip-networking',
       `--pid-file=${join(this.dir, 'mysqld.pid')}`,

@@ -19,6 +19,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { afterSecurityChange } from '../account-change.ts';
 
 interface AppPasswordAddOptions extends GlobalOptions {
   user: string;
@@ -89,6 +90,7 @@ export const appPasswordAddCommand: CommandModule<
           entropyBits: secretEntropyBits(APP_PASSWORD_CHARACTERS),
         },
       );
+      await afterSecurityChange(context, account.username);
     }),
 };
 

@@ -11,6 +11,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { afterSecurityChange } from '../account-change.ts';
 
 interface AppPasswordIdOptions extends GlobalOptions {
   user: string;
@@ -55,6 +56,7 @@ function buildSwitchOne(
             enabled,
           },
         );
+        await afterSecurityChange(context, account.username);
       }),
   };
 }
@@ -88,6 +90,7 @@ export const appPasswordDeleteCommand: CommandModule<
           deleted: true,
         },
       );
+      await afterSecurityChange(context, account.username);
     }),
 };
 
@@ -118,6 +121,7 @@ function buildSwitchAll(
             appPasswordsEnabled: on,
           },
         );
+        await afterSecurityChange(context, account.username);
       }),
   };
 }

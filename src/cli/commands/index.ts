@@ -21,3 +21,4 @@ export {
   twoFactorOnCommand,
   twoFactorOffCommand,
 } from './two-factor.ts';
+export { doctorCommand } from './doctor.ts';

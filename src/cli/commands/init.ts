@@ -100,5 +100,18 @@ networks = []   # e.g. ["192.0.2.10/32"]
 
 # [otp]
 # count = ${DEFAULTS.otpCount}
+
+# [pure_ftpd]
+# Unknown accounts: "fail" (auth_ok:-1) or "next" (auth_ok:0, next -l method).
+# unknown_account = "fail"
+# deadline_seconds = 2   # pure-authd runs one login at a time
+# service = "ftp"
+
+# [dovecot]
+# Flush Dovecot's auth cache for an account after each change to its
+# passwords, app passwords or 2FA (needed with auth_cache_size > 0).
+# cache_flush = false
+# doveadm = "/usr/bin/doveadm"
+# doveadm_config = "/etc/dovecot/dovecot.conf"
 `;
 }

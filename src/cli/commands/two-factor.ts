@@ -26,6 +26,7 @@ import {
   type CommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { afterSecurityChange } from '../account-change.ts';
 
 interface UserOptions extends GlobalOptions {
   user: string;
@@ -61,11 +62,13 @@ export const twoFactorTOTPCommand: CommandModule<GlobalOptions, TOTPOptions> = {
       const account = await requireAccount(context.database, options.user);
       if (options.import !== undefined) {
         await importTOTPKey(context, account, options.import);
+        await afterSecurityChange(context, account.username);
         return;
       }
       const key = generateTOTPKey();
       await storeTOTPKey(context, account, key);
       await printNewTOTPKey(context, account, key);
+      await afterSecurityChange(context, account.username);
     }),
 };
 
@@ -171,6 +174,7 @@ export const twoFactorOTPCommand: CommandModule<GlobalOptions, OTPOptions> = {
           'list were voided.',
         { user: account.username, codes, unused: count, replacedUnused },
       );
+      await afterSecurityChange(context, account.username);
     }),
 };
 
@@ -215,6 +219,7 @@ function buildTwoFactorSwitch(
             twoFactor: on,
           },
         );
+        await afterSecurityChange(context, account.username);
       }),
   };
 }

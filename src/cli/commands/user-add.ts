@@ -9,6 +9,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { afterSecurityChange } from '../account-change.ts';
 import { readNewPassword } from '../password-input.ts';
 
 interface UserAddOptions extends GlobalOptions {
@@ -58,6 +59,8 @@ export const userAddCommand: CommandModule<GlobalOptions, UserAddOptions> = {
         user: username,
         created: true,
       });
+      // Dovecot may have cached a failed login of the name before it existed.
+      await afterSecurityChange(context, username);
     }),
 };
 

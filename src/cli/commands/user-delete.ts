@@ -7,6 +7,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { afterSecurityChange } from '../account-change.ts';
 import { confirm } from '../confirm.ts';
 
 interface UserDeleteOptions extends GlobalOptions {
@@ -45,5 +46,6 @@ export const userDeleteCommand: CommandModule<
         user: account.username,
         deleted: true,
       });
+      await afterSecurityChange(context, account.username);
     }),
 };

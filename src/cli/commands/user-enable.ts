@@ -6,6 +6,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { afterSecurityChange } from '../account-change.ts';
 
 interface UserSwitchOptions extends GlobalOptions {
   user: string;
@@ -30,6 +31,7 @@ function buildUserSwitch(
           user: account.username,
           enabled,
         });
+        await afterSecurityChange(context, account.username);
       }),
   };
 }

@@ -8,6 +8,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { afterSecurityChange } from '../account-change.ts';
 import { readNewPassword } from '../password-input.ts';
 import { addPasswordStdinOption } from './user-add.ts';
 
@@ -41,5 +42,6 @@ export const userPasswdCommand: CommandModule<
         user: account.username,
         changed: true,
       });
+      await afterSecurityChange(context, account.username);
     }),
 };
