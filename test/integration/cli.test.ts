@@ -715,7 +715,10 @@ describe('the other output form', () => {
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(codes.length, 2, result.stdout);
     assert.match(result.stdout, /shown only now/);
-    assert.match(result.stdout, /^2 unused\.$/m);
+    assert.match(
+      result.stdout,
+      /^2 unused; 0 unused of the old list were voided\.$/m,
+    );
     assert.match(show.stdout, /^unused one-time passwords: 2$/m);
     assertNoSecret(
       show.stdout,

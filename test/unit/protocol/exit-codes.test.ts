@@ -36,6 +36,7 @@ describe('exitStatusForError', () => {
     ['PRECONDITION_FAILED', 1],
     ['DEADLINE_EXCEEDED', 111],
     ['REPLY_FAILED', 111],
+    ['CACHE_FLUSH_FAILED', 111],
   ];
   for (const [code, status] of rows) {
     it(`maps ${code} to ${status}`, () => {
