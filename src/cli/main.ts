@@ -29,7 +29,13 @@ const GROUPS: { name: string; describe: string; commands: AnyCommand[] }[] = [
       commands.userEnableCommand,
       commands.userDisableCommand,
       commands.userDeleteCommand,
+      commands.userImportCommand,
     ],
+  },
+  {
+    name: 'report',
+    describe: 'Report on the accounts',
+    commands: [commands.reportHashesCommand],
   },
   {
     name: 'app-password',
