@@ -7,6 +7,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { ERROR_CODES, PassgateError } from '../errors/index.ts';
+import { requirePrivateMode } from '../storage/private-file.ts';
 
 /** Length of the site key file in bytes. */
 export const SITE_KEY_BYTES = 32;
@@ -51,14 +52,7 @@ function readKeyFile(file: string): Buffer {
   }
 
   try {
-    const mode = fstatSync(fd).mode & 0o777;
-    if ((mode & 0o077) !== 0) {
-      throw new PassgateError(
-        ERROR_CODES.SITE_KEY_INVALID,
-        `site key ${file} has mode ${mode.toString(8).padStart(4, '0')}; ` +
-          'the group and others must not read it: chmod 600',
-      );
-    }
+    requirePrivateMode(fd, file, 'site key', ERROR_CODES.SITE_KEY_INVALID);
     const key = Buffer.alloc(SITE_KEY_BYTES + 1);
     const length = readSync(fd, key, 0, key.length, 0);
     if (length !== SITE_KEY_BYTES) {
