@@ -1,5 +1,4 @@
 import type { Config } from '../config/config.ts';
-import { digestAppPassword } from '../crypto/app-password.ts';
 import { hashPassword } from '../crypto/password-hash.ts';
 import type { SiteKeys } from '../crypto/site-key.ts';
 import { classifyLogin } from '../policy/classify.ts';
@@ -16,12 +15,10 @@ import {
   updatePasswordHash,
   type Account,
 } from '../storage/accounts.ts';
-import {
-  findAppPasswordByDigest,
-  recordAppPasswordUse,
-} from '../storage/app-passwords.ts';
+import { recordAppPasswordUse } from '../storage/app-passwords.ts';
 import type { Database } from '../storage/database.ts';
 import { checkAccountPassword as checkStoredPassword } from './account-password.ts';
+import { findAppPasswordWithSiteKeys } from './app-password-lookup.ts';
 import { passwordBytes } from './password-bytes.ts';
 
 export interface AuthContext {
@@ -170,12 +167,12 @@ async function findMatchingAppPassword(
   request: LoginRequest,
   account: Account,
 ) {
-  const digest = digestAppPassword(
-    context.siteKeys.appPassword,
+  return findAppPasswordWithSiteKeys(
+    context.database,
+    context.siteKeys,
+    account.id,
     request.secret.toString('utf8'),
   );
-  if (digest === null) return null;
-  return findAppPasswordByDigest(context.database, account.id, digest);
 }
 
 // Rehashes the NFC form with argon2id and the current costs after a

@@ -38,6 +38,15 @@ const GROUPS: { name: string; describe: string; commands: AnyCommand[] }[] = [
     commands: [commands.reportHashesCommand],
   },
   {
+    name: 'key',
+    describe: 'Manage the site key',
+    commands: [
+      commands.keyRotateCommand,
+      commands.keyStatusCommand,
+      commands.keyRetireCommand,
+    ],
+  },
+  {
     name: 'app-password',
     describe: 'Manage app passwords',
     commands: [
