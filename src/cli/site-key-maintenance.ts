@@ -13,7 +13,7 @@ import { totpKeyContext } from './commands/two-factor.ts';
 /**
  * Seals every TOTP key that an old site key sealed again under the current
  * key. A key that no site key opens is counted as unreadable and left as
- * it is; a row changed meanwhile is left to the change.
+ * it is. A row that changed meanwhile keeps its new value.
  */
 export async function rewrapTOTPKeys(
   database: Database,

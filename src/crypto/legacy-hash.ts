@@ -41,7 +41,7 @@ const SALTED_DIGESTS = {
 
 // bcryptjs takes about 80 ms at cost 10 on one x86 core, doubling with each
 // step, so cost 14 takes about 1.3 s. A non-ASCII password may be tried in
-// three forms, so a higher cost could pass the login deadline and is refused.
+// three forms, so a higher cost could pass the login deadline and is rejected.
 const MAX_BCRYPT_COST = 14;
 
 const PREFIX = /^\{([A-Za-z0-9-]{1,32})(?:\.([A-Za-z0-9]{1,8}))?\}(.*)$/s;
@@ -128,7 +128,7 @@ function parseSaltedDigest(
 ): StoredHash | null {
   const decoded = decodeBody(body, encoding ?? 'BASE64');
   const { digestBytes } = SALTED_DIGESTS[scheme];
-  // Dovecot refuses a value with no salt after the digest; so does passgate.
+  // A value with no salt after the digest is unsalted SHA, not SSHA.
   if (decoded === null || decoded.length <= digestBytes) return null;
   const digest = decoded.subarray(0, digestBytes);
   const salt = decoded.subarray(digestBytes);

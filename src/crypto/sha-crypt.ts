@@ -14,9 +14,9 @@ export interface ParsedSHACrypt {
 const DEFAULT_ROUNDS = 5000;
 const MIN_ROUNDS = 1000;
 const MAX_SALT_CHARACTERS = 16;
-// The format allows 999999999 rounds, but a million SHA-512 rounds already
-// take about 2 s here (5000 rounds measured at 10 ms on one x86 core), so a
-// larger value would run past the login deadline and is refused as unknown.
+// The format allows 999999999 rounds, but a million SHA-512 rounds take
+// about 2 s (5000 rounds measured at 10 ms on one x86 core), so a larger
+// value could run past the login deadline and is rejected as unknown.
 const MAX_ROUNDS = 1_000_000;
 
 const SHA256_GROUPS = [

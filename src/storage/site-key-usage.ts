@@ -90,7 +90,7 @@ export async function listOldSealedTOTPKeys(
 
 /**
  * Stores a TOTP key sealed under the current site key, only while the row
- * still holds the old sealed value.
+ * still contains the old sealed value.
  */
 export async function replaceSealedTOTPKey(
   database: Database,

@@ -14,7 +14,7 @@ import {
 import { recordOutput } from '../support/secrets.ts';
 
 const RUNS = 1000;
-// Two cores: four children keep both busy while others wait on MariaDB.
+// Four children at a time keep two cores busy while some wait on MariaDB.
 const PARALLEL_RUNS = 4;
 const SEED = Number(process.env.PASSGATE_FUZZ_SEED ?? 20261204);
 const USER = 'fuzz@example.org';

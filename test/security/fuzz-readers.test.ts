@@ -21,8 +21,8 @@ import {
 } from '../../src/protocol/checkpassword/request.ts';
 import { runFuzzTarget, type FuzzTarget } from '../support/fuzz.ts';
 
-// Fixed, so a failure names an input that reruns the same way; set
-// PASSGATE_FUZZ_SEED to explore other inputs.
+// The seed is fixed, so a failure names an input that reruns the same way.
+// Set PASSGATE_FUZZ_SEED to explore other inputs.
 const SEED = Number(process.env.PASSGATE_FUZZ_SEED ?? 20261204);
 const MILLION = 1_000_000;
 
@@ -73,7 +73,7 @@ const checkpasswordTarget: FuzzTarget<{ username: string; password: Buffer }> =
   };
 
 // Salted digests and PLAIN are cheap to check, so every accepted one also
-// has to refuse a password that is not in it.
+// has to reject a password that is not in it.
 const CHEAP_SCHEMES = new Set(['SSHA', 'SSHA256', 'SSHA512', 'PLAIN']);
 const WRONG_PASSWORD = Buffer.from('not the password \u2603');
 
@@ -191,7 +191,8 @@ const configTarget: FuzzTarget<ReturnType<typeof loadConfig>> = {
   },
   accept(_input, result) {
     assert.ok(Object.isFrozen(result));
-    assert.ok(result.deadlineSeconds >= 0.5 && result.deadlineSeconds <= 60);
+    assert.ok(result.deadlineSeconds >= 0.5);
+    assert.ok(result.deadlineSeconds <= 60);
   },
   reject: isPassgateErrorWith('CONFIG_INVALID', 'CONFIG_UNREADABLE'),
 };

@@ -30,17 +30,18 @@ export const keyRetireCommand: CommandModule<GlobalOptions, KeyRetireOptions> =
         if (current === undefined) return;
         const totals = sumUsageByKey(await readSiteKeyUsage(context.database));
 
-        const kept = old.filter(
+        const stillNeeded = old.filter(
           (key) =>
             options.force !== true &&
             (totals[deriveSiteKeys(key).keyId] ?? 0) > 0,
         );
         const retired = old
-          .filter((key) => !kept.includes(key))
+          .filter((key) => !stillNeeded.includes(key))
           .map((key) => deriveSiteKeys(key).keyId);
-        if (retired.length > 0) replaceSiteKeyFile(file, [current, ...kept]);
+        if (retired.length > 0)
+          replaceSiteKeyFile(file, [current, ...stillNeeded]);
 
-        const keptIds = kept.map((key) => deriveSiteKeys(key).keyId);
+        const keptIds = stillNeeded.map((key) => deriveSiteKeys(key).keyId);
         printResult(
           context,
           `Retired ${retired.length} old site key(s)` +
