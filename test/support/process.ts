@@ -46,6 +46,9 @@ export function runCommand(
     killSignal: 'SIGKILL',
   });
   trackChild(child);
+  // A command that exits without reading its input (a refused config, a
+  // usage error) closes the pipe first; that EPIPE is not a test failure.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(options.input ?? '');
 
   let stdout = '';
