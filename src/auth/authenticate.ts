@@ -1,10 +1,5 @@
 import type { Config } from '../config/config.ts';
-import { digestAppPassword } from '../crypto/app-password.ts';
-import {
-  hashPassword,
-  needsRehash,
-  verifyPassword,
-} from '../crypto/password-hash.ts';
+import { hashPassword } from '../crypto/password-hash.ts';
 import type { SiteKeys } from '../crypto/site-key.ts';
 import { classifyLogin } from '../policy/classify.ts';
 import {
@@ -20,11 +15,10 @@ import {
   updatePasswordHash,
   type Account,
 } from '../storage/accounts.ts';
-import {
-  findAppPasswordByDigest,
-  recordAppPasswordUse,
-} from '../storage/app-passwords.ts';
+import { recordAppPasswordUse } from '../storage/app-passwords.ts';
 import type { Database } from '../storage/database.ts';
+import { checkAccountPassword as checkStoredPassword } from './account-password.ts';
+import { findAppPasswordWithSiteKeys } from './app-password-lookup.ts';
 import { passwordBytes } from './password-bytes.ts';
 
 export interface AuthContext {
@@ -107,10 +101,16 @@ async function checkAccountPassword(
   account: Account,
   serviceClass: ServiceClass,
 ): Promise<Omit<LoginDecision, 'username' | 'serviceClass' | 'account'>> {
-  const password = passwordBytes(request.secret);
-  const matched = await verifyPassword(password, account.passwordHash);
-  if (matched) {
-    await upgradeHash(context, account, password);
+  const check = await checkStoredPassword(
+    request.secret,
+    account.passwordHash,
+    context.config.argon2,
+  );
+  if (check.outcome === 'unknown-scheme') {
+    return { outcome: 'reject', reason: 'unknown-hash-scheme' };
+  }
+  if (check.outcome === 'match') {
+    if (check.needsUpgrade) await upgradeHash(context, account, request.secret);
     return { outcome: 'accept', reason: 'account-password' };
   }
 
@@ -137,10 +137,12 @@ async function checkAppPassword(
 ): Promise<Omit<LoginDecision, 'username' | 'serviceClass' | 'account'>> {
   const appPassword = await findMatchingAppPassword(context, request, account);
   if (appPassword === null) {
-    const matched = await verifyPassword(
-      passwordBytes(request.secret),
+    const check = await checkStoredPassword(
+      request.secret,
       account.passwordHash,
+      context.config.argon2,
     );
+    const matched = check.outcome === 'match';
     return {
       outcome: 'reject',
       reason: explainAppPasswordMiss(account, matched),
@@ -165,23 +167,23 @@ async function findMatchingAppPassword(
   request: LoginRequest,
   account: Account,
 ) {
-  const digest = digestAppPassword(
-    context.siteKeys.appPassword,
+  return findAppPasswordWithSiteKeys(
+    context.database,
+    context.siteKeys,
+    account.id,
     request.secret.toString('utf8'),
   );
-  if (digest === null) return null;
-  return findAppPasswordByDigest(context.database, account.id, digest);
 }
 
-// Rehashes with the current argon2id costs after a successful login. The
-// update is a compare-and-swap, so a password changed meanwhile stays.
+// Rehashes the NFC form with argon2id and the current costs after a
+// successful login, also for legacy schemes. The update is a
+// compare-and-swap on the old value, so a password changed meanwhile stays.
 async function upgradeHash(
   context: AuthContext,
   account: Account,
-  password: Buffer,
+  secret: Buffer,
 ): Promise<void> {
-  if (!needsRehash(account.passwordHash, context.config.argon2)) return;
-  const hash = await hashPassword(password, context.config.argon2);
+  const hash = await hashPassword(passwordBytes(secret), context.config.argon2);
   await updatePasswordHash(
     context.database,
     account.id,

@@ -29,6 +29,21 @@ const GROUPS: { name: string; describe: string; commands: AnyCommand[] }[] = [
       commands.userEnableCommand,
       commands.userDisableCommand,
       commands.userDeleteCommand,
+      commands.userImportCommand,
+    ],
+  },
+  {
+    name: 'report',
+    describe: 'Report on the accounts',
+    commands: [commands.reportHashesCommand],
+  },
+  {
+    name: 'key',
+    describe: 'Manage the site key',
+    commands: [
+      commands.keyRotateCommand,
+      commands.keyStatusCommand,
+      commands.keyRetireCommand,
     ],
   },
   {

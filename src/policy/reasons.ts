@@ -12,6 +12,9 @@ export const REASONS = {
   'account-disabled': 'the account is disabled',
   'invalid-username': 'the username is empty, too long or contains spaces',
   'wrong-password': 'wrong password',
+  'unknown-hash-scheme':
+    'the stored password hash has a format passgate does not know; ' +
+    'set a new password with "passgate user passwd"',
   'account-password-not-allowed':
     'the account password is refused here because 2FA or app passwords ' +
     'are on; use an app password',

@@ -102,15 +102,18 @@ export async function setAccountFlag(
   );
 }
 
-/** Stores a new sealed TOTP key and clears the last accepted step. */
+/**
+ * Stores a new TOTP key sealed under the current site key and clears the
+ * last accepted step.
+ */
 export async function setTOTPKey(
   database: Database,
   accountId: number,
   sealedKey: Buffer,
 ): Promise<void> {
   await database.run(
-    'UPDATE accounts SET totp_key_sealed = ?, totp_last_step = NULL, ' +
-      'updated_at = UTC_TIMESTAMP(3) WHERE id = ?',
+    'UPDATE accounts SET totp_key_sealed = ?, totp_key_id = NULL, ' +
+      'totp_last_step = NULL, updated_at = UTC_TIMESTAMP(3) WHERE id = ?',
     [sealedKey, accountId],
   );
 }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import type { DatabaseConfig } from '../config/config.ts';
 import { ERROR_CODES, PassgateError } from '../errors/index.ts';
+import { readPrivateFile } from './private-file.ts';
 
 export type SQLValue =
   string | number | bigint | boolean | Date | Buffer | null;
@@ -98,18 +98,15 @@ export class Database {
   }
 }
 
+// The file must be private to its owner, like the site key.
 function readDatabasePassword(config: DatabaseConfig): string | undefined {
   if (config.passwordFile === undefined) return config.password;
-  try {
-    return readFileSync(config.passwordFile, 'utf8').replace(/\r?\n$/, '');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'read failed';
-    throw new PassgateError(
-      ERROR_CODES.CONFIG_UNREADABLE,
-      `cannot read database password file ${config.passwordFile}: ${code}`,
-      { cause: error },
-    );
-  }
+  const content = readPrivateFile(
+    config.passwordFile,
+    'database password file',
+    ERROR_CODES.CONFIG_UNREADABLE,
+  );
+  return content.toString('utf8').replace(/\r?\n$/, '');
 }
 
 // Server and network faults that a retry may cure; anything else is a bug

@@ -49,6 +49,16 @@ const MIGRATIONS: readonly (readonly string[])[] = [
         REFERENCES accounts (id) ON DELETE CASCADE
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
   ],
+  // Site key ids, so a rotation knows which rows still need an old key.
+  // NOTE: ADD COLUMN IF NOT EXISTS is MariaDB syntax; MySQL 8 lacks it.
+  [
+    `ALTER TABLE app_passwords ADD COLUMN IF NOT EXISTS
+      key_id CHAR(8) CHARACTER SET ascii COLLATE ascii_bin NULL`,
+    `ALTER TABLE one_time_passwords ADD COLUMN IF NOT EXISTS
+      key_id CHAR(8) CHARACTER SET ascii COLLATE ascii_bin NULL`,
+    `ALTER TABLE accounts ADD COLUMN IF NOT EXISTS
+      totp_key_id CHAR(8) CHARACTER SET ascii COLLATE ascii_bin NULL`,
+  ],
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
