@@ -25,7 +25,10 @@ import {
   recordAppPasswordUse,
 } from '../storage/app-passwords.ts';
 import type { Database } from '../storage/database.ts';
+import { guardLogin } from './login-guard.ts';
 import { passwordBytes } from './password-bytes.ts';
+
+const NO_MATCH_DIGEST = Buffer.alloc(32);
 
 export interface AuthContext {
   config: Config;
@@ -49,14 +52,26 @@ export interface LoginDecision {
   serviceClass?: ServiceClass;
   account?: Account;
   appPasswordId?: number;
+  /** The failure limit that refused a `throttled` login. */
+  throttledBy?: 'account' | 'address';
 }
 
 /**
- * Decides one login under the app-password rules. A wrong secret is a
- * reject value; only a broken environment (database, config) throws.
- * Missing and disabled accounts cost one argon2id hash like a real check.
+ * Decides one login under the failure limits and the app-password rules,
+ * and records it in the login history. A wrong secret is a reject value;
+ * only a broken environment (database, config) throws.
  */
 export async function authenticate(
+  context: AuthContext,
+  request: LoginRequest,
+): Promise<LoginDecision> {
+  return guardLogin(context, request, decideLogin);
+}
+
+// Every refusal of a syntactically valid username costs the same: one
+// account lookup, one app-password lookup and one argon2id hash, so the
+// time does not tell an unknown or disabled account from a wrong secret.
+async function decideLogin(
   context: AuthContext,
   request: LoginRequest,
 ): Promise<LoginDecision> {
@@ -79,6 +94,7 @@ export async function authenticate(
   const account = await findAccount(database, username);
   if (account === null || !account.enabled) {
     const reason = account === null ? 'unknown-account' : 'account-disabled';
+    await findMatchingAppPassword(context, request, account?.id ?? 0);
     return rejectAfterDummyHash(
       context,
       request,
@@ -115,16 +131,15 @@ async function checkAccountPassword(
   }
 
   // Tell an operator why a webmail login failed when an app password was
-  // typed, because users try exactly that.
-  if (serviceClass === 'webmail') {
-    const appPassword = await findMatchingAppPassword(
-      context,
-      request,
-      account,
-    );
-    if (appPassword !== null) {
-      return { outcome: 'reject', reason: 'app-password-not-for-webmail' };
-    }
+  // typed, because users try exactly that. The lookup runs for every class
+  // so that a wrong password costs the same as a wrong app password.
+  const appPassword = await findMatchingAppPassword(
+    context,
+    request,
+    account.id,
+  );
+  if (serviceClass === 'webmail' && appPassword !== null) {
+    return { outcome: 'reject', reason: 'app-password-not-for-webmail' };
   }
   return { outcome: 'reject', reason: 'wrong-password' };
 }
@@ -135,7 +150,11 @@ async function checkAppPassword(
   account: Account,
   serviceClass: ServiceClass,
 ): Promise<Omit<LoginDecision, 'username' | 'serviceClass' | 'account'>> {
-  const appPassword = await findMatchingAppPassword(context, request, account);
+  const appPassword = await findMatchingAppPassword(
+    context,
+    request,
+    account.id,
+  );
   if (appPassword === null) {
     const matched = await verifyPassword(
       passwordBytes(request.secret),
@@ -160,17 +179,24 @@ async function checkAppPassword(
   return { ...judgement, appPasswordId: appPassword.id };
 }
 
+// The lookup always runs, so its cost does not depend on whether the
+// account exists (id 0 has no rows) or the secret has the app-password form
+// (the all-zero digest is no HMAC output in practice).
 async function findMatchingAppPassword(
   context: AuthContext,
   request: LoginRequest,
-  account: Account,
+  accountId: number,
 ) {
   const digest = digestAppPassword(
     context.siteKeys.appPassword,
     request.secret.toString('utf8'),
   );
-  if (digest === null) return null;
-  return findAppPasswordByDigest(context.database, account.id, digest);
+  const found = await findAppPasswordByDigest(
+    context.database,
+    accountId,
+    digest ?? NO_MATCH_DIGEST,
+  );
+  return digest === null ? null : found;
 }
 
 // Rehashes with the current argon2id costs after a successful login. The

@@ -28,6 +28,7 @@ export function logDecision(
     class: decision.serviceClass,
     rip: origin.remoteIP ?? undefined,
     app_password_id: decision.appPasswordId,
+    throttled_by: decision.throttledBy,
   });
 }
 

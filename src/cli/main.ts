@@ -72,7 +72,9 @@ export function buildParser(args: string[]): Argv<GlobalOptions> {
       describe: 'Print results as JSON',
       global: true,
     })
-    .command(commands.initCommand as AnyCommand);
+    .command(commands.initCommand as AnyCommand)
+    .command(commands.logCommand as AnyCommand)
+    .command(commands.unthrottleCommand as AnyCommand);
 
   for (const group of GROUPS) {
     parser = parser.command(group.name, group.describe, (sub) => {

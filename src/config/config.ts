@@ -9,6 +9,14 @@ import {
 } from '../policy/service-class.ts';
 import { TOMLReader } from './toml-reader.ts';
 import { DEFAULTS } from './defaults.ts';
+import { readDovecot, type DovecotConfig } from './dovecot-config.ts';
+export type { DovecotConfig } from './dovecot-config.ts';
+import {
+  readHistory,
+  readThrottle,
+  type HistoryConfig,
+  type ThrottleConfig,
+} from './throttle-config.ts';
 
 export const DEFAULT_CONFIG_PATH = '/etc/passgate/passgate.toml';
 
@@ -41,6 +49,9 @@ export interface Config {
   argon2: Argon2Config;
   totp: { issuer: string; windowSteps: number };
   otp: { count: number };
+  throttle: ThrottleConfig;
+  history: HistoryConfig;
+  dovecot: DovecotConfig;
 }
 
 /** Picks the config path: the flag, else PASSGATE_CONFIG, else the default. */
@@ -69,6 +80,9 @@ export function loadConfig(file: string): Config {
     'argon2',
     'totp',
     'otp',
+    'throttle',
+    'history',
+    'dovecot',
   ]);
 
   const config: Config = {
@@ -88,6 +102,9 @@ export function loadConfig(file: string): Config {
     argon2: readArgon2(reader, document),
     totp: readTOTP(reader, document),
     otp: readOTP(reader, document),
+    throttle: readThrottle(reader, document),
+    history: readHistory(reader, document),
+    dovecot: readDovecot(reader, document),
   };
 
   return deepFreeze(config);

@@ -21,4 +21,16 @@ export const DEFAULTS = {
   totpWindowSteps: 1,
   /** One-time passwords in one generated list. */
   otpCount: 10,
+  /**
+   * Failed-login limits per sliding window of 15 minutes. NIST SP 800-63B
+   * section 5.2.2 caps consecutive failures on one account at 100; 50 per
+   * window stays below it. One address gets 10, a fifth of the account's
+   * budget, so a single attacker cannot lock the user out from everywhere.
+   */
+  throttle: { addressFailures: 10, accountFailures: 50, windowSeconds: 900 },
+  /** Days of login history kept for `passgate log`. */
+  historyKeepDays: 30,
+  /** Seconds one `doveadm kick` may take before passgate gives up on it. */
+  kickTimeoutSeconds: 10,
+  doveadmPath: '/usr/bin/doveadm',
 } as const;

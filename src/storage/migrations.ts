@@ -49,6 +49,27 @@ const MIGRATIONS: readonly (readonly string[])[] = [
         REFERENCES accounts (id) ON DELETE CASCADE
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
   ],
+  [
+    // One row per login decision: the history that `passgate log` prints
+    // and the failed guesses that throttling counts. Keyed by username, not
+    // account id, so an unknown account costs the same write as a real one.
+    `CREATE TABLE IF NOT EXISTS login_events (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      created_at DATETIME(3) NOT NULL,
+      username VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+      remote_ip VARCHAR(45) NULL,
+      address_key VARCHAR(45) NULL,
+      service VARCHAR(32) NOT NULL,
+      service_class VARCHAR(8) NULL,
+      outcome ENUM('accept','reject') NOT NULL,
+      reason VARCHAR(40) NOT NULL,
+      app_password_id BIGINT UNSIGNED NULL,
+      counts_for_throttle BOOLEAN NOT NULL,
+      KEY login_events_user (username, created_at),
+      KEY login_events_address (address_key, created_at),
+      KEY login_events_created (created_at)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+  ],
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -11,6 +11,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { endOpenSessions } from '../../revocation/kick.ts';
 
 interface AppPasswordIdOptions extends GlobalOptions {
   user: string;
@@ -46,6 +47,7 @@ function buildSwitchOne(
         ) {
           throw notFound(account.username, id);
         }
+        if (!enabled) await endOpenSessions(context.config, account.username);
         printResult(
           context,
           `App password ${id} of ${account.username} is ${verb}d.`,
@@ -79,6 +81,7 @@ export const appPasswordDeleteCommand: CommandModule<
       if (!(await deleteAppPassword(context.database, account.id, id))) {
         throw notFound(account.username, id);
       }
+      await endOpenSessions(context.config, account.username);
       printResult(
         context,
         `Deleted app password ${id} of ${account.username}.`,
@@ -110,6 +113,9 @@ function buildSwitchAll(
           'app_passwords_enabled',
           on,
         );
+        // Either way a secret stops working on protocol logins: off ends
+        // the app passwords, on ends the account password.
+        await endOpenSessions(context.config, account.username);
         printResult(
           context,
           `App passwords of ${account.username} are ${on ? 'on' : 'off'}.`,

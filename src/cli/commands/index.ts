@@ -21,3 +21,5 @@ export {
   twoFactorOnCommand,
   twoFactorOffCommand,
 } from './two-factor.ts';
+export { logCommand } from './log.ts';
+export { unthrottleCommand } from './unthrottle.ts';

@@ -100,5 +100,23 @@ networks = []   # e.g. ["192.0.2.10/32"]
 
 # [otp]
 # count = ${DEFAULTS.otpCount}
+
+# [throttle]
+# Failed logins allowed per sliding window; past them logins are refused
+# (reason "throttled") until the window cools or "passgate unthrottle".
+# address_failures = ${DEFAULTS.throttle.addressFailures}   # per remote address (IPv6: per /64)
+# account_failures = ${DEFAULTS.throttle.accountFailures}   # per username, from anywhere
+# window_seconds = ${DEFAULTS.throttle.windowSeconds}
+
+# [history]
+# Days of login history kept for "passgate log".
+# keep_days = ${DEFAULTS.historyKeepDays}
+
+# [dovecot]
+# End the open IMAP/POP3 sessions of an account with "doveadm kick" when
+# a secret is revoked (password changed, app password disabled, ...).
+# kick = false
+# doveadm_path = "${DEFAULTS.doveadmPath}"
+# config_file = "/etc/dovecot/dovecot.conf"
 `;
 }

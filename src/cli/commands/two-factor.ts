@@ -18,6 +18,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { endOpenSessions } from '../../revocation/kick.ts';
 
 interface UserOptions extends GlobalOptions {
   user: string;
@@ -141,6 +142,7 @@ function buildTwoFactorSwitch(
           'two_factor_enabled',
           on,
         );
+        if (on) await endOpenSessions(context.config, account.username);
         printResult(
           context,
           `2FA of ${account.username} is ${on ? 'on' : 'off'}.`,

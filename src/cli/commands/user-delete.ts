@@ -8,6 +8,7 @@ import {
   type GlobalOptions,
 } from '../context.ts';
 import { confirm } from '../confirm.ts';
+import { endOpenSessions } from '../../revocation/kick.ts';
 
 interface UserDeleteOptions extends GlobalOptions {
   user: string;
@@ -41,6 +42,7 @@ export const userDeleteCommand: CommandModule<
         }
       }
       await deleteAccount(context.database, account.id);
+      await endOpenSessions(context.config, account.username);
       printResult(context, `Deleted account ${account.username}.`, {
         user: account.username,
         deleted: true,

@@ -6,6 +6,7 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { endOpenSessions } from '../../revocation/kick.ts';
 
 interface UserSwitchOptions extends GlobalOptions {
   user: string;
@@ -26,6 +27,7 @@ function buildUserSwitch(
       withCommandContext(options, async (context) => {
         const account = await requireAccount(context.database, options.user);
         await setAccountFlag(context.database, account.id, 'enabled', enabled);
+        if (!enabled) await endOpenSessions(context.config, account.username);
         printResult(context, `Account ${account.username} is ${verb}d.`, {
           user: account.username,
           enabled,

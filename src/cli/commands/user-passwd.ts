@@ -10,6 +10,7 @@ import {
 } from '../context.ts';
 import { readNewPassword } from '../password-input.ts';
 import { addPasswordStdinOption } from './user-add.ts';
+import { endOpenSessions } from '../../revocation/kick.ts';
 
 interface UserPasswdOptions extends GlobalOptions {
   user: string;
@@ -37,6 +38,7 @@ export const userPasswdCommand: CommandModule<
       password.fill(0);
 
       await updatePasswordHash(context.database, account.id, hash);
+      await endOpenSessions(context.config, account.username);
       printResult(context, `Changed the password of ${account.username}.`, {
         user: account.username,
         changed: true,

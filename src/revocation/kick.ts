@@ -1,0 +1,91 @@
+import { execFile, type ExecFileException } from 'node:child_process';
+import { isIP } from 'node:net';
+import type { Config, DovecotConfig } from '../config/config.ts';
+import { DEFAULTS } from '../config/defaults.ts';
+import { Logger } from '../log/logger.ts';
+
+/** What became of one `doveadm kick`. */
+export interface KickResult {
+  outcome: 'kicked' | 'skipped' | 'failed';
+  detail: string;
+}
+
+/**
+ * Ends the account's open IMAP and POP3 sessions after a change that
+ * revokes a secret, when `[dovecot] kick` is on. The change itself is
+ * already stored and applies at the next login, so a failed kick is a
+ * warning on stderr and a log line, never an error of the command.
+ */
+export async function endOpenSessions(
+  config: Config,
+  username: string,
+): Promise<KickResult> {
+  if (!config.dovecot.kick) {
+    return { outcome: 'skipped', detail: 'kick is off in [dovecot]' };
+  }
+
+  const result = await kickSessions(config.dovecot, username);
+  const logger = new Logger({ file: config.log.file });
+  logger.notice('kick', {
+    user: username,
+    outcome: result.outcome,
+    detail: result.detail,
+  });
+  if (result.outcome !== 'kicked') {
+    process.stderr.write(
+      `passgate: warning: open sessions of ${username} were not ended: ` +
+        `${result.detail}; they end when the client next logs in\n`,
+    );
+  }
+  return result;
+}
+
+/**
+ * Runs `doveadm [-c CONFIG] kick USER`. doveadm reads its argument as a
+ * mask (`*` and `?` are wildcards) or as an IP network, so a username that
+ * could be read either way is not kicked, rather than kicking others.
+ */
+export async function kickSessions(
+  dovecot: DovecotConfig,
+  username: string,
+): Promise<KickResult> {
+  if (/[*?/\s]/.test(username) || username.startsWith('-') || isIP(username)) {
+    return {
+      outcome: 'skipped',
+      detail: 'doveadm would read this username as a mask or an address',
+    };
+  }
+
+  const args =
+    dovecot.configFile === undefined ? [] : ['-c', dovecot.configFile];
+  args.push('kick', username);
+  return new Promise((resolve) => {
+    execFile(
+      dovecot.doveadmPath,
+      args,
+      { timeout: DEFAULTS.kickTimeoutSeconds * 1000, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve(
+          error === null
+            ? { outcome: 'kicked', detail: summarize(stdout) }
+            : { outcome: 'failed', detail: describeFailure(error, stderr) },
+        );
+      },
+    );
+  });
+}
+
+function summarize(output: string): string {
+  const firstLine = output.trim().split('\n')[0] ?? '';
+  return firstLine === '' ? 'doveadm kick succeeded' : firstLine.slice(0, 200);
+}
+
+function describeFailure(error: ExecFileException, stderr: string): string {
+  if (error.killed === true) {
+    return `doveadm kick timed out after ${DEFAULTS.kickTimeoutSeconds} s`;
+  }
+  if (typeof error.code === 'string')
+    return `cannot run doveadm: ${error.code}`;
+  const message = stderr.trim().split('\n')[0] ?? '';
+  return `doveadm kick exited ${String(error.code)}: ${message.slice(0, 200)}`;
+}

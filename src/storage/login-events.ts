@@ -1,0 +1,158 @@
+import type { Database } from './database.ts';
+
+/** One login decision as stored for `passgate log` and throttling. */
+export interface LoginEvent {
+  createdAt: Date;
+  username: string | null;
+  remoteIP: string | null;
+  /** Remote address under which failures count; null when not counted. */
+  addressKey: string | null;
+  service: string;
+  serviceClass: string | null;
+  outcome: 'accept' | 'reject';
+  reason: string;
+  appPasswordId: number | null;
+  countsForThrottle: boolean;
+}
+
+export type NewLoginEvent = Omit<LoginEvent, 'createdAt'>;
+
+interface LoginEventRow {
+  created_at: Date;
+  username: string | null;
+  remote_ip: string | null;
+  address_key: string | null;
+  service: string;
+  service_class: string | null;
+  outcome: 'accept' | 'reject';
+  reason: string;
+  app_password_id: number | null;
+  counts_for_throttle: number;
+}
+
+// Pruning runs on one insert in PRUNE_EVERY and deletes at most PRUNE_LIMIT
+// rows, so it removes old rows faster than logins add them while keeping
+// each login's extra work small.
+const PRUNE_EVERY = 16;
+const PRUNE_LIMIT = 200;
+
+/**
+ * Inserts one decision and now and then deletes rows older than
+ * `keepDays`. Every login writes exactly one row, whatever its outcome.
+ */
+export async function insertLoginEvent(
+  database: Database,
+  event: NewLoginEvent,
+  keepDays: number,
+): Promise<void> {
+  const result = await database.run(
+    'INSERT INTO login_events (created_at, username, remote_ip, ' +
+      'address_key, service, service_class, outcome, reason, ' +
+      'app_password_id, counts_for_throttle) ' +
+      'VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      event.username,
+      event.remoteIP === null ? null : event.remoteIP.slice(0, 45),
+      event.addressKey,
+      event.service.slice(0, 32),
+      event.serviceClass,
+      event.outcome,
+      event.reason,
+      event.appPasswordId,
+      event.countsForThrottle,
+    ],
+  );
+  if (result.insertId % PRUNE_EVERY === 0) {
+    await pruneLoginEvents(database, keepDays);
+  }
+}
+
+/** Deletes up to PRUNE_LIMIT events older than `keepDays`, oldest first. */
+export async function pruneLoginEvents(
+  database: Database,
+  keepDays: number,
+): Promise<number> {
+  const result = await database.run(
+    'DELETE FROM login_events WHERE created_at < ' +
+      'UTC_TIMESTAMP(3) - INTERVAL ? DAY ORDER BY created_at LIMIT ?',
+    [keepDays, String(PRUNE_LIMIT)],
+  );
+  return result.affectedRows;
+}
+
+/**
+ * Counts the failed guesses of a username and of an address key in the
+ * last `windowSeconds`, in one round trip. A null key counts 0.
+ */
+export async function countRecentFailures(
+  database: Database,
+  keys: { username: string | null; addressKey: string | null },
+  windowSeconds: number,
+): Promise<{ account: number; address: number }> {
+  const since = 'created_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND';
+  const rows = await database.query<{ account: number; address: number }>(
+    'SELECT ' +
+      `(SELECT COUNT(*) FROM login_events WHERE username = ? AND ${since} ` +
+      'AND counts_for_throttle) AS account, ' +
+      `(SELECT COUNT(*) FROM login_events WHERE address_key = ? AND ${since} ` +
+      'AND counts_for_throttle) AS address',
+    [keys.username, windowSeconds, keys.addressKey, windowSeconds],
+  );
+  return {
+    account: Number(rows[0]?.account ?? 0),
+    address: Number(rows[0]?.address ?? 0),
+  };
+}
+
+/**
+ * Stops the counted failures of a username or an address key from
+ * counting; the events stay in the history. Returns how many it cleared.
+ */
+export async function clearFailures(
+  database: Database,
+  key: { username: string } | { addressKey: string },
+): Promise<number> {
+  const [column, value] =
+    'username' in key
+      ? ['username', key.username]
+      : ['address_key', key.addressKey];
+  // `column` is one of two fixed column names, never user input.
+  const result = await database.run(
+    `UPDATE login_events SET counts_for_throttle = FALSE WHERE ${column} = ? ` +
+      'AND counts_for_throttle',
+    [value],
+  );
+  return result.affectedRows;
+}
+
+/** Lists a username's most recent events, newest first. */
+export async function listLoginEvents(
+  database: Database,
+  username: string,
+  limit: number,
+): Promise<LoginEvent[]> {
+  const rows = await database.query<LoginEventRow>(
+    'SELECT created_at, username, remote_ip, address_key, service, ' +
+      'service_class, outcome, reason, app_password_id, counts_for_throttle ' +
+      'FROM login_events WHERE username = ? ' +
+      'ORDER BY created_at DESC, id DESC LIMIT ?',
+    [username, String(limit)],
+  );
+  return rows.map(toLoginEvent);
+}
+
+function toLoginEvent(row: LoginEventRow): LoginEvent {
+  return {
+    createdAt: row.created_at,
+    username: row.username,
+    remoteIP: row.remote_ip,
+    addressKey: row.address_key,
+    service: row.service,
+    serviceClass: row.service_class,
+    outcome: row.outcome,
+    reason: row.reason,
+    appPasswordId:
+      row.app_password_id === null ? null : Number(row.app_password_id),
+    countsForThrottle: Boolean(row.counts_for_throttle),
+  };
+}
