@@ -6,9 +6,13 @@ import { Logger } from '../log/logger.ts';
 
 /** What became of one `doveadm kick`. */
 export interface KickResult {
-  outcome: 'kicked' | 'skipped' | 'failed';
+  outcome: 'kicked' | 'no-sessions' | 'skipped' | 'failed';
   detail: string;
 }
+
+// doveadm kick exits with EX_NOUSER (68, sysexits.h) when no session
+// matched; observed with Dovecot 2.3.19.1.
+const EXIT_NO_SESSIONS = 68;
 
 /**
  * Ends the account's open IMAP and POP3 sessions after a change that
@@ -31,7 +35,7 @@ export async function endOpenSessions(
     outcome: result.outcome,
     detail: result.detail,
   });
-  if (result.outcome !== 'kicked') {
+  if (result.outcome === 'skipped' || result.outcome === 'failed') {
     process.stderr.write(
       `passgate: warning: open sessions of ${username} were not ended: ` +
         `${result.detail}; they end when the client next logs in\n`,
@@ -65,11 +69,16 @@ export async function kickSessions(
       args,
       { timeout: DEFAULTS.kickTimeoutSeconds * 1000, encoding: 'utf8' },
       (error, stdout, stderr) => {
-        resolve(
-          error === null
-            ? { outcome: 'kicked', detail: summarize(stdout) }
-            : { outcome: 'failed', detail: describeFailure(error, stderr) },
-        );
+        if (error === null) {
+          resolve({ outcome: 'kicked', detail: summarize(stdout) });
+        } else if (error.code === EXIT_NO_SESSIONS) {
+          resolve({ outcome: 'no-sessions', detail: 'no open sessions' });
+        } else {
+          resolve({
+            outcome: 'failed',
+            detail: describeFailure(error, stderr),
+          });
+        }
       },
     );
   });

@@ -106,6 +106,25 @@ describe('revocation at the next login', () => {
     assert.equal(await attemptLogin(site, user, newPassword), ACCEPT);
   });
 
+  it('failed kick warns but keeps change', async () => {
+    const kickSite = await createPassgateSite(mariadb as MariaDBServer, {
+      extraConfig:
+        FAST_ARGON2_CONFIG +
+        '[dovecot]\nkick = true\ndoveadm_path = "/nonexistent/doveadm"\n',
+    });
+    await addAccount(kickSite, 'kick@example.org', PASSWORD);
+
+    const result = await kickSite.cli(['user', 'disable', 'kick@example.org']);
+
+    assert.equal(result.exitCode, 0);
+    assert.match(
+      result.stderr,
+      /^passgate: warning: open sessions of kick@example\.org were not ended: cannot run doveadm: ENOENT/,
+    );
+    const status = await attemptLogin(kickSite, 'kick@example.org', PASSWORD);
+    assert.equal(status, REJECT);
+  });
+
   it('deleted account stops every secret', async () => {
     const user = await newAccount();
     assert.equal(await attemptLogin(site, user, PASSWORD), ACCEPT);
