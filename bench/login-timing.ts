@@ -1,7 +1,7 @@
 // Measures what a refused login costs for an unknown account, a disabled
 // account, a wrong account password and a wrong app password, so that the
-// four can be compared: they should match within a few percent, or the
-// time tells an attacker which usernames exist.
+// four can be compared. They should match within a few percent, or the
+// time reveals to an attacker which usernames exist.
 //
 // Usage (as root, after `make`): node bench/login-timing.ts [rounds]
 // Starts a throwaway MariaDB, creates a site with the default argon2id

@@ -52,7 +52,7 @@ export interface LoginDecision {
   serviceClass?: ServiceClass;
   account?: Account;
   appPasswordId?: number;
-  /** The failure limit that refused a `throttled` login. */
+  /** The failure limit that rejected a `throttled` login. */
   throttledBy?: 'account' | 'address';
 }
 

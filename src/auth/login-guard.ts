@@ -28,10 +28,10 @@ interface ThrottleKeys {
 }
 
 /**
- * Wraps the credential check of every door: refuses a login over a failure
- * limit without checking its secret, and records every decision as one
- * login event, which is also what the limits count. A fault (database
- * down) throws before anything is recorded, so it never counts.
+ * Wraps the credential check of every door. It rejects a login over a
+ * failure limit without checking its secret, and records each decision as
+ * one login event, which is also what the limits count. A fault (database
+ * down) throws and records nothing, so it never counts.
  */
 export async function guardLogin(
   context: AuthContext,
@@ -51,7 +51,7 @@ export async function guardLogin(
   const decision =
     throttledBy === null
       ? await decide(context, request)
-      : refuseThrottled(keys, throttledBy);
+      : rejectThrottled(keys, throttledBy);
 
   await insertLoginEvent(
     database,
@@ -72,7 +72,7 @@ export async function guardLogin(
 }
 
 // Webmail logins all come from the webmail server's address, so only the
-// account limit applies to them; counting the address would let one
+// account limit applies to them. Counting that address would let one
 // attacker behind the webmail lock out every webmail user.
 function findThrottleKeys(
   context: AuthContext,
@@ -93,9 +93,9 @@ function findThrottleKeys(
   };
 }
 
-// No hash runs for a throttled login: under a flood that keeps the CPU for
-// real logins, and the client sees the same failure as for a wrong secret.
-function refuseThrottled(
+// A throttled login runs no hash, so a flood of them leaves the CPU to the
+// other logins. The client sees the same failure as for a wrong secret.
+function rejectThrottled(
   keys: ThrottleKeys,
   throttledBy: 'account' | 'address',
 ): LoginDecision {

@@ -23,9 +23,10 @@ export const DEFAULTS = {
   otpCount: 10,
   /**
    * Failed-login limits per sliding window of 15 minutes. NIST SP 800-63B
-   * section 5.2.2 caps consecutive failures on one account at 100; 50 per
-   * window stays below it. One address gets 10, a fifth of the account's
-   * budget, so a single attacker cannot lock the user out from everywhere.
+   * section 5.2.2 limits consecutive failures on one account to 100, and
+   * 50 per window stays below that. This is a rate limit, not a lockout,
+   * so each new window allows 50 more. One address gets 10, a fifth of the
+   * account's budget, so an attacker at one address cannot lock the user out.
    */
   throttle: { addressFailures: 10, accountFailures: 50, windowSeconds: 900 },
   /** Days of login history kept for `passgate log`. */

@@ -1,7 +1,7 @@
 import { DEFAULTS } from './defaults.ts';
 import type { TOMLReader } from './toml-reader.ts';
 
-/** How passgate reaches Dovecot to end the open sessions of an account. */
+/** Settings for ending an account's open Dovecot sessions. */
 export interface DovecotConfig {
   /** Run `doveadm kick USER` after a change that revokes a secret. */
   kick: boolean;

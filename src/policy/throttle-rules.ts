@@ -27,8 +27,8 @@ const GUESS_REASONS: ReadonlySet<Reason> = new Set<Reason>([
 
 /**
  * Tells whether a decision counts as a failed guess. A secret that matched
- * but is refused here (the account password on IMAP under 2FA, a disabled
- * or expired app password) does not count: it comes from a stale client,
+ * but is rejected here does not count, such as the account password on
+ * IMAP under 2FA or a disabled app password. It comes from a stale client,
  * and counting it would lock the user out of their working app passwords.
  * The reply to the client is the same either way.
  */
@@ -61,7 +61,7 @@ export function judgeThrottle(
 /**
  * Returns the key under which failures of a remote address are counted:
  * an IPv4 address as it is, an IPv6 address as its /64 prefix (one
- * customer network usually holds a whole /64), an IPv4-mapped IPv6 address
+ * customer network usually gets a whole /64), an IPv4-mapped IPv6 address
  * as the IPv4 address. Null for a missing or unparsable address.
  */
 export function throttleAddressKey(remoteIP: string | null): string | null {

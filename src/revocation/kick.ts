@@ -4,7 +4,7 @@ import type { Config, DovecotConfig } from '../config/config.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { Logger } from '../log/logger.ts';
 
-/** What became of one `doveadm kick`. */
+/** Outcome of one `doveadm kick`. */
 export interface KickResult {
   outcome: 'kicked' | 'no-sessions' | 'skipped' | 'failed';
   detail: string;

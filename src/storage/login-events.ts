@@ -33,12 +33,15 @@ interface LoginEventRow {
 // Pruning runs on one insert in PRUNE_EVERY and deletes at most PRUNE_LIMIT
 // rows, so it removes old rows faster than logins add them while keeping
 // each login's extra work small.
+// NOTE: the table has no cap per account or address. A flood keeps one row
+// per attempt until it is older than [history] keep_days.
 const PRUNE_EVERY = 16;
 const PRUNE_LIMIT = 200;
 
 /**
  * Inserts one decision and now and then deletes rows older than
- * `keepDays`. Every login writes exactly one row, whatever its outcome.
+ * `keepDays`. Each decided login writes exactly one row, whatever its
+ * outcome.
  */
 export async function insertLoginEvent(
   database: Database,

@@ -1,7 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 
 /**
- * A minimal IMAP client that holds one session open: it logs in with
+ * A minimal IMAP client that keeps one session open: it logs in with
  * LOGIN, then sends commands and waits for tagged replies, and reports
  * when the server closes the connection.
  */
@@ -30,7 +30,7 @@ export class IMAPSession {
     return session;
   }
 
-  /** Logs in; rejects with the transcript unless the server says OK. */
+  /** Logs in, or rejects with the transcript unless the server replies OK. */
   async login(user: string, password: string): Promise<void> {
     const reply = await this.command(
       `LOGIN ${quote(user)} ${quote(password)}`,
