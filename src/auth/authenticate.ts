@@ -93,28 +93,21 @@ async function decideLogin(
 
   const account = await findAccount(database, username);
   if (account === null || !account.enabled) {
-    const reason = account === null ? 'unknown-account' : 'account-disabled';
-    await findMatchingAppPassword(context, request, account?.id ?? 0);
-    return rejectAfterDummyHash(
+    return rejectUnusableAccount(
       context,
       request,
-      reason,
+      account,
       username,
       serviceClass,
     );
   }
 
-  const base = { username, serviceClass, account };
-  if (chooseCredential(account, serviceClass) === 'account-password') {
-    return {
-      ...base,
-      ...(await checkAccountPassword(context, request, account, serviceClass)),
-    };
-  }
-  return {
-    ...base,
-    ...(await checkAppPassword(context, request, account, serviceClass)),
-  };
+  const check =
+    chooseCredential(account, serviceClass) === 'account-password'
+      ? checkAccountPassword
+      : checkAppPassword;
+  const judgement = await check(context, request, account, serviceClass);
+  return { username, serviceClass, account, ...judgement };
 }
 
 async function checkAccountPassword(
@@ -214,6 +207,18 @@ async function upgradeHash(
     hash,
     account.passwordHash,
   );
+}
+
+async function rejectUnusableAccount(
+  context: AuthContext,
+  request: LoginRequest,
+  account: Account | null,
+  username: string,
+  serviceClass: ServiceClass,
+): Promise<LoginDecision> {
+  const reason = account === null ? 'unknown-account' : 'account-disabled';
+  await findMatchingAppPassword(context, request, account?.id ?? 0);
+  return rejectAfterDummyHash(context, request, reason, username, serviceClass);
 }
 
 async function rejectAfterDummyHash(

@@ -46,6 +46,8 @@ export async function guardLogin(
     keys,
     config.throttle.windowSeconds,
   );
+  // NOTE: the count and the insert below are not one transaction, so
+  // logins running in parallel may pass the limit by how many are in flight.
   const throttledBy = judgeThrottle(counts, config.throttle);
 
   const decision =

@@ -115,6 +115,7 @@ networks = []   # e.g. ["192.0.2.10/32"]
 # [dovecot]
 # End the open IMAP/POP3 sessions of an account with "doveadm kick" when
 # a secret is revoked (password changed, app password disabled, ...).
+# doveadm needs access to Dovecot's anvil socket: run the CLI as root.
 # kick = false
 # doveadm_path = "${DEFAULTS.doveadmPath}"
 # config_file = "/etc/dovecot/dovecot.conf"
