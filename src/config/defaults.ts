@@ -31,7 +31,5 @@ export const DEFAULTS = {
   throttle: { addressFailures: 10, accountFailures: 50, windowSeconds: 900 },
   /** Days of login history kept for `passgate log`. */
   historyKeepDays: 30,
-  /** Seconds one `doveadm kick` may take before passgate gives up on it. */
-  kickTimeoutSeconds: 10,
   doveadmPath: '/usr/bin/doveadm',
 } as const;

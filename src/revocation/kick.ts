@@ -1,7 +1,6 @@
 import { execFile, type ExecFileException } from 'node:child_process';
 import { isIP } from 'node:net';
 import type { Config, DovecotConfig } from '../config/config.ts';
-import { DEFAULTS } from '../config/defaults.ts';
 import { Logger } from '../log/logger.ts';
 
 /** Outcome of one `doveadm kick`. */
@@ -11,8 +10,9 @@ export interface KickResult {
 }
 
 // doveadm kick exits with EX_NOUSER (68, sysexits.h) when no session
-// matched; observed with Dovecot 2.3.19.1.
+// matched, as observed with Dovecot 2.3.19.1.
 const EXIT_NO_SESSIONS = 68;
+const KICK_TIMEOUT_SECONDS = 10;
 
 /**
  * Ends the account's open IMAP and POP3 sessions after a change that
@@ -38,7 +38,8 @@ export async function endOpenSessions(
   if (result.outcome === 'skipped' || result.outcome === 'failed') {
     process.stderr.write(
       `passgate: warning: open sessions of ${username} were not ended: ` +
-        `${result.detail}; they end when the client next logs in\n`,
+        `${result.detail}. The change applies to new logins, and sessions ` +
+        'that are open now last until they disconnect\n',
     );
   }
   return result;
@@ -67,7 +68,7 @@ export async function kickSessions(
     execFile(
       dovecot.doveadmPath,
       args,
-      { timeout: DEFAULTS.kickTimeoutSeconds * 1000, encoding: 'utf8' },
+      { timeout: KICK_TIMEOUT_SECONDS * 1000, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (error === null) {
           resolve({ outcome: 'kicked', detail: summarize(stdout) });
@@ -91,10 +92,13 @@ function summarize(output: string): string {
 
 function describeFailure(error: ExecFileException, stderr: string): string {
   if (error.killed === true) {
-    return `doveadm kick timed out after ${DEFAULTS.kickTimeoutSeconds} s`;
+    return `doveadm kick timed out after ${KICK_TIMEOUT_SECONDS} s`;
   }
-  if (typeof error.code === 'string')
+  if (typeof error.code === 'string') {
     return `cannot run doveadm: ${error.code}`;
+  }
+
+  const status = `doveadm kick exited ${String(error.code)}`;
   const message = stderr.trim().split('\n')[0] ?? '';
-  return `doveadm kick exited ${String(error.code)}: ${message.slice(0, 200)}`;
+  return message === '' ? status : `${status}: ${message.slice(0, 200)}`;
 }
