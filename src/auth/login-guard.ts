@@ -67,6 +67,7 @@ export async function guardLogin(
       reason: decision.reason,
       appPasswordId: decision.appPasswordId ?? null,
       countsForThrottle: countsAsFailedGuess(decision),
+      throttledBy: decision.throttledBy ?? null,
     },
     config.history.keepDays,
   );

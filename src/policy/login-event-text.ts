@@ -17,7 +17,17 @@ export interface DescribedEvent {
   service: string;
   serviceClass: string | null;
   remoteIP: string | null;
+  throttledBy?: 'account' | 'address' | null;
 }
+
+const THROTTLE_TEXT = {
+  address:
+    'too many failed logins from this address (IPv6: its /64); refused ' +
+    'without checking the secret until the window cools',
+  account:
+    'too many failed logins for this account from any address; refused ' +
+    'without checking the secret until the window cools',
+} as const;
 
 /**
  * Describes one login event in a sentence a person understands, e.g.
@@ -30,7 +40,17 @@ export function describeLoginEvent(event: DescribedEvent): string {
       ? `service "${event.service}"`
       : (CLASS_NAMES[event.serviceClass] ?? event.serviceClass);
   const from = event.remoteIP === null ? '' : ` from ${event.remoteIP}`;
-  return `${verb} on ${where}${from}: ${explainReason(event.reason)}`;
+  return `${verb} on ${where}${from}: ${explainLoginEvent(event)}`;
+}
+
+/** Explains why an event ended as it did, naming the limit if throttled. */
+export function explainLoginEvent(
+  event: Pick<DescribedEvent, 'reason' | 'throttledBy'>,
+): string {
+  if (event.reason === 'throttled' && event.throttledBy) {
+    return THROTTLE_TEXT[event.throttledBy];
+  }
+  return explainReason(event.reason);
 }
 
 /** Returns the sentence of a reason code, or the code when it is unknown. */

@@ -13,6 +13,8 @@ export interface LoginEvent {
   reason: string;
   appPasswordId: number | null;
   countsForThrottle: boolean;
+  /** The limit that rejected a `throttled` login, else null. */
+  throttledBy: 'account' | 'address' | null;
 }
 
 export type NewLoginEvent = Omit<LoginEvent, 'createdAt'>;
@@ -28,6 +30,7 @@ interface LoginEventRow {
   reason: string;
   app_password_id: number | null;
   counts_for_throttle: number;
+  throttled_by: 'account' | 'address' | null;
 }
 
 // Pruning runs on one insert in PRUNE_EVERY and deletes at most PRUNE_LIMIT
@@ -51,8 +54,8 @@ export async function insertLoginEvent(
   const result = await database.run(
     'INSERT INTO login_events (created_at, username, remote_ip, ' +
       'address_key, service, service_class, outcome, reason, ' +
-      'app_password_id, counts_for_throttle) ' +
-      'VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'app_password_id, counts_for_throttle, throttled_by) ' +
+      'VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [
       event.username,
       event.remoteIP === null ? null : event.remoteIP.slice(0, 45),
@@ -63,6 +66,7 @@ export async function insertLoginEvent(
       event.reason,
       event.appPasswordId,
       event.countsForThrottle,
+      event.throttledBy,
     ],
   );
   if (result.insertId % PRUNE_EVERY === 0) {
@@ -136,7 +140,8 @@ export async function listLoginEvents(
 ): Promise<LoginEvent[]> {
   const rows = await database.query<LoginEventRow>(
     'SELECT created_at, username, remote_ip, address_key, service, ' +
-      'service_class, outcome, reason, app_password_id, counts_for_throttle ' +
+      'service_class, outcome, reason, app_password_id, ' +
+      'counts_for_throttle, throttled_by ' +
       'FROM login_events WHERE username = ? ' +
       'ORDER BY created_at DESC, id DESC LIMIT ?',
     [username, String(limit)],
@@ -157,5 +162,6 @@ function toLoginEvent(row: LoginEventRow): LoginEvent {
     appPasswordId:
       row.app_password_id === null ? null : Number(row.app_password_id),
     countsForThrottle: Boolean(row.counts_for_throttle),
+    throttledBy: row.throttled_by,
   };
 }

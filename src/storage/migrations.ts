@@ -65,6 +65,7 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       reason VARCHAR(40) NOT NULL,
       app_password_id BIGINT UNSIGNED NULL,
       counts_for_throttle BOOLEAN NOT NULL,
+      throttled_by ENUM('account','address') NULL,
       KEY login_events_user (username, created_at),
       KEY login_events_address (address_key, created_at),
       KEY login_events_created (created_at)

@@ -53,6 +53,23 @@ describe('throttle per account', () => {
     );
   });
 
+  it('log names the account limit', async () => {
+    const history = await site.cliJSON([
+      'log',
+      'alice@example.org',
+      '--limit',
+      '1',
+    ]);
+
+    const [newest] = history.events;
+    assert.equal(newest.reason, 'throttled');
+    assert.equal(newest.throttledBy, 'account');
+    assert.match(
+      newest.explanation,
+      /^too many failed logins for this account/,
+    );
+  });
+
   it('user show reports throttled account', async () => {
     const shown = await site.cliJSON(['user', 'show', 'alice@example.org']);
 

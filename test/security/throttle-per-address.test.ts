@@ -58,6 +58,16 @@ describe('throttle per address', () => {
     assert.equal(status, REJECT);
     const log = readFileSync(site.logPath, 'utf8');
     assert.match(log, /outcome=reject reason=throttled .*throttled_by=address/);
+    const history = await site.cli([
+      'log',
+      'alice@example.org',
+      '--limit',
+      '1',
+    ]);
+    assert.match(
+      history.stdout,
+      /refused on IMAP from 192\.0\.2\.10: too many failed logins from this address/,
+    );
   });
 
   it('leaves other addresses alone', async () => {

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ERROR_CODES, PassgateError } from '../../errors/index.ts';
 import {
   describeLoginEvent,
-  explainReason,
+  explainLoginEvent,
 } from '../../policy/login-event-text.ts';
 import {
   listLoginEvents,
@@ -75,7 +75,8 @@ function toJSONEvent(event: LoginEvent) {
     remoteIP: event.remoteIP,
     outcome: event.outcome,
     reason: event.reason,
-    explanation: explainReason(event.reason),
+    explanation: explainLoginEvent(event),
+    throttledBy: event.throttledBy,
     appPasswordId: event.appPasswordId,
     countsForThrottle: event.countsForThrottle,
   };

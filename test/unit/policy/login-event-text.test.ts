@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import {
   describeLoginEvent,
+  explainLoginEvent,
   explainReason,
 } from '../../../src/policy/login-event-text.ts';
 
@@ -48,6 +49,26 @@ describe('describeLoginEvent', () => {
       text,
       'accepted on SMTP from 2001:db8::1: accepted with an app password',
     );
+  });
+});
+
+describe('explainLoginEvent', () => {
+  it('names the address limit', () => {
+    const text = explainLoginEvent({
+      reason: 'throttled',
+      throttledBy: 'address',
+    });
+
+    assert.match(text, /^too many failed logins from this address/);
+  });
+
+  it('names the account limit', () => {
+    const text = explainLoginEvent({
+      reason: 'throttled',
+      throttledBy: 'account',
+    });
+
+    assert.match(text, /^too many failed logins for this account/);
   });
 });
 
