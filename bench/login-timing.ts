@@ -6,8 +6,8 @@
 // Usage (as root, after `make`): node bench/login-timing.ts [rounds]
 // Starts a throwaway MariaDB, creates a site with the default argon2id
 // costs, and times each case in-process through authenticate() and
-// through the built executable's checkpassword mode. Cases run
-// round-robin so that drift in machine load hits each case alike.
+// through the built executable's checkpassword mode. Each round runs every
+// case once in a random order, so drift in machine load hits each alike.
 
 import { performance } from 'node:perf_hooks';
 
@@ -93,7 +93,7 @@ async function timeInProcess(
   const cpu = new Map(CASES.map((entry) => [entry.name, [] as number[]]));
   await withDatabase(config, async (database) => {
     for (let round = -2; round < rounds; round++) {
-      for (const entry of CASES) {
+      for (const entry of shuffle(CASES)) {
         const cpuStart = process.cpuUsage();
         const started = performance.now();
         const decision = await authenticate(
@@ -119,7 +119,7 @@ async function timeBinary(
 ): Promise<Map<string, number[]>> {
   const samples = new Map(CASES.map((entry) => [entry.name, [] as number[]]));
   for (let round = -1; round < rounds; round++) {
-    for (const entry of CASES) {
+    for (const entry of shuffle(CASES)) {
       const data = Buffer.from(`${entry.username}\0${entry.secret}\0\0`);
       const started = performance.now();
       const result = await runCheckpassword(site.configPath, data, {
@@ -155,6 +155,16 @@ function printTable(title: string, samples: Map<string, number[]>): void {
         `${(value / baseline).toFixed(3).padStart(20)}`,
     );
   }
+}
+
+// A new order each round, so no case always runs first after a pause.
+function shuffle<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
 }
 
 function median(values: number[]): number {

@@ -25,6 +25,7 @@ import {
   recordAppPasswordUse,
 } from '../storage/app-passwords.ts';
 import type { Database } from '../storage/database.ts';
+import { runDummyPasswordCheck } from './dummy-check.ts';
 import { guardLogin } from './login-guard.ts';
 import { passwordBytes } from './password-bytes.ts';
 
@@ -228,6 +229,9 @@ async function rejectAfterDummyHash(
   username?: string,
   serviceClass?: ServiceClass,
 ): Promise<LoginDecision> {
-  await hashPassword(passwordBytes(request.secret), context.config.argon2);
+  await runDummyPasswordCheck(
+    passwordBytes(request.secret),
+    context.config.argon2,
+  );
   return { outcome: 'reject', reason, username, serviceClass };
 }
