@@ -10,6 +10,7 @@ import {
   type DovecotServer,
 } from '../support/dovecot.ts';
 import { IMAPSession } from '../support/imap-session.ts';
+import { POP3Session } from '../support/pop3-session.ts';
 import {
   addAccount,
   addAppPassword,
@@ -24,7 +25,7 @@ import {
   type PassgateSite,
 } from '../support/passgate.ts';
 import { makePublicTempDir } from '../support/process.ts';
-import { recordOutput } from '../support/secrets.ts';
+import { recordOutput, recordSecret } from '../support/secrets.ts';
 
 const USER = 'alice@example.org';
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -98,6 +99,35 @@ describe('doveadm kick on revocation', () => {
       ]);
       assert.equal(ended, 'closed', session.transcript.join('\n'));
       assert.match(session.transcript.join('\n'), /^S: \* BYE/m);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('ends POP3 session on password change', async () => {
+    const server = dovecot as DovecotServer;
+    const user = 'carol@example.org';
+    await addAccount(site, user, 'carol old password');
+    const session = await POP3Session.login(
+      server.pop3Port,
+      user,
+      'carol old password',
+    );
+    try {
+      const newPassword = 'carol new password';
+      recordSecret(newPassword);
+
+      const result = await site.cli(
+        ['user', 'passwd', user, '--password-stdin'],
+        newPassword,
+      );
+
+      assert.equal(result.exitCode, 0, result.stderr);
+      const ended = await Promise.race([
+        session.closed.then(() => 'closed'),
+        sleep(CLOSE_TIMEOUT_MS, 'still open'),
+      ]);
+      assert.equal(ended, 'closed', session.transcript.join('\n'));
     } finally {
       session.close();
     }
