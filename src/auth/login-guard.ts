@@ -66,7 +66,7 @@ export async function guardLogin(
       outcome: decision.outcome,
       reason: decision.reason,
       appPasswordId: decision.appPasswordId ?? null,
-      countsForThrottle: countsAsFailedGuess(decision),
+      failedGuess: countsAsFailedGuess(decision),
       throttledBy: decision.throttledBy ?? null,
     },
     config.history.keepDays,

@@ -12,7 +12,8 @@ export interface LoginEvent {
   outcome: 'accept' | 'reject';
   reason: string;
   appPasswordId: number | null;
-  countsForThrottle: boolean;
+  /** Whether the decision was a failed guess when it was made. */
+  failedGuess: boolean;
   /** The limit that rejected a `throttled` login, else null. */
   throttledBy: 'account' | 'address' | null;
 }
@@ -29,7 +30,7 @@ interface LoginEventRow {
   outcome: 'accept' | 'reject';
   reason: string;
   app_password_id: number | null;
-  counts_for_throttle: number;
+  failed_guess: number;
   throttled_by: 'account' | 'address' | null;
 }
 
@@ -54,8 +55,9 @@ export async function insertLoginEvent(
   const result = await database.run(
     'INSERT INTO login_events (created_at, username, remote_ip, ' +
       'address_key, service, service_class, outcome, reason, ' +
-      'app_password_id, counts_for_throttle, throttled_by) ' +
-      'VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'app_password_id, failed_guess, account_counted, address_counted, ' +
+      'throttled_by) ' +
+      'VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [
       event.username,
       event.remoteIP === null ? null : event.remoteIP.slice(0, 45),
@@ -65,7 +67,9 @@ export async function insertLoginEvent(
       event.outcome,
       event.reason,
       event.appPasswordId,
-      event.countsForThrottle,
+      event.failedGuess,
+      event.failedGuess,
+      event.failedGuess,
       event.throttledBy,
     ],
   );
@@ -100,9 +104,9 @@ export async function countRecentFailures(
   const rows = await database.query<{ account: number; address: number }>(
     'SELECT ' +
       `(SELECT COUNT(*) FROM login_events WHERE username = ? AND ${since} ` +
-      'AND counts_for_throttle) AS account, ' +
+      'AND account_counted) AS account, ' +
       `(SELECT COUNT(*) FROM login_events WHERE address_key = ? AND ${since} ` +
-      'AND counts_for_throttle) AS address',
+      'AND address_counted) AS address',
     [keys.username, windowSeconds, keys.addressKey, windowSeconds],
   );
   return {
@@ -112,23 +116,23 @@ export async function countRecentFailures(
 }
 
 /**
- * Stops the counted failures of a username or an address key from
- * counting; the events stay in the history. Returns how many it cleared.
+ * Stops the failures of a username from counting toward its account limit,
+ * or those of an address key toward its address limit. The other limit
+ * keeps counting them, and the events stay in the history. Returns how many
+ * failures it cleared.
  */
 export async function clearFailures(
   database: Database,
   key: { username: string } | { addressKey: string },
 ): Promise<number> {
-  const [column, value] =
+  const sql =
     'username' in key
-      ? ['username', key.username]
-      : ['address_key', key.addressKey];
-  // `column` is one of two fixed column names, never user input.
-  const result = await database.run(
-    `UPDATE login_events SET counts_for_throttle = FALSE WHERE ${column} = ? ` +
-      'AND counts_for_throttle',
-    [value],
-  );
+      ? 'UPDATE login_events SET account_counted = FALSE ' +
+        'WHERE username = ? AND account_counted'
+      : 'UPDATE login_events SET address_counted = FALSE ' +
+        'WHERE address_key = ? AND address_counted';
+  const value = 'username' in key ? key.username : key.addressKey;
+  const result = await database.run(sql, [value]);
   return result.affectedRows;
 }
 
@@ -141,7 +145,7 @@ export async function listLoginEvents(
   const rows = await database.query<LoginEventRow>(
     'SELECT created_at, username, remote_ip, address_key, service, ' +
       'service_class, outcome, reason, app_password_id, ' +
-      'counts_for_throttle, throttled_by ' +
+      'failed_guess, throttled_by ' +
       'FROM login_events WHERE username = ? ' +
       'ORDER BY created_at DESC, id DESC LIMIT ?',
     [username, String(limit)],
@@ -161,7 +165,7 @@ function toLoginEvent(row: LoginEventRow): LoginEvent {
     reason: row.reason,
     appPasswordId:
       row.app_password_id === null ? null : Number(row.app_password_id),
-    countsForThrottle: Boolean(row.counts_for_throttle),
+    failedGuess: Boolean(row.failed_guess),
     throttledBy: row.throttled_by,
   };
 }

@@ -65,9 +65,9 @@ describe('passgate log', () => {
     assert.equal(newest.reason, 'wrong-app-password');
     assert.equal(newest.serviceClass, 'pop3');
     assert.equal(newest.remoteIP, '2001:db8::8');
-    assert.equal(newest.countsForThrottle, true);
+    assert.equal(newest.failedGuess, true);
     assert.equal(older.reason, 'account-password-not-allowed');
-    assert.equal(older.countsForThrottle, false);
+    assert.equal(older.failedGuess, false);
     assert.match(older.explanation, /use an app password/);
   });
 

@@ -70,6 +70,16 @@ describe('throttle per address', () => {
     );
   });
 
+  it('account unthrottle keeps address count', async () => {
+    const result = await site.cliJSON(['unthrottle', 'alice@example.org']);
+
+    assert.equal(result.cleared, ADDRESS_LIMIT);
+    const status = await attemptLogin(site, 'alice@example.org', PASSWORD, {
+      remoteIP: '192.0.2.10',
+    });
+    assert.equal(status, REJECT);
+  });
+
   it('leaves other addresses alone', async () => {
     const status = await attemptLogin(site, 'alice@example.org', PASSWORD, {
       remoteIP: '192.0.2.11',

@@ -78,6 +78,6 @@ function toJSONEvent(event: LoginEvent) {
     explanation: explainLoginEvent(event),
     throttledBy: event.throttledBy,
     appPasswordId: event.appPasswordId,
-    countsForThrottle: event.countsForThrottle,
+    failedGuess: event.failedGuess,
   };
 }
