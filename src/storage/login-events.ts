@@ -12,7 +12,7 @@ export interface LoginEvent {
   outcome: 'accept' | 'reject';
   reason: string;
   appPasswordId: number | null;
-  /** Whether the decision was a failed guess when it was made. */
+  /** Failed guess at the time of the decision; unthrottle keeps it. */
   failedGuess: boolean;
   /** The limit that rejected a `throttled` login, else null. */
   throttledBy: 'account' | 'address' | null;
