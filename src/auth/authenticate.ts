@@ -69,9 +69,9 @@ export async function authenticate(
   return guardLogin(context, request, decideLogin);
 }
 
-// Every refusal of a syntactically valid username costs the same: one
-// account lookup, one app-password lookup and one argon2id hash, so the
-// time does not tell an unknown or disabled account from a wrong secret.
+// An unknown account, a disabled account, a wrong password and a wrong app
+// password cost the same: one account lookup, one app-password lookup and
+// one argon2id verification. So the time does not reveal which it was.
 async function decideLogin(
   context: AuthContext,
   request: LoginRequest,
