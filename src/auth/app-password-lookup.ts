@@ -8,6 +8,8 @@ import {
 import type { Database } from '../storage/database.ts';
 import { moveAppPasswordDigest } from '../storage/site-key-usage.ts';
 
+const NO_MATCH_DIGEST = Buffer.alloc(32);
+
 /**
  * Finds the account's app password that matches a typed one: one indexed
  * lookup per site key, the current key first. A match under an old key is
@@ -20,7 +22,13 @@ export async function findAppPasswordWithSiteKeys(
   typed: string,
 ): Promise<AppPassword | null> {
   const currentDigest = digestAppPassword(siteKeys.appPassword, typed);
-  if (currentDigest === null) return null;
+  if (currentDigest === null) {
+    // The lookup still runs, so a secret without the app-password form
+    // costs the same as a wrong app password (no HMAC output is all zero
+    // in practice).
+    await findAppPasswordByDigest(database, accountId, NO_MATCH_DIGEST);
+    return null;
+  }
 
   for (const [index, keys] of listSiteKeys(siteKeys).entries()) {
     const digest = digestAppPassword(keys.appPassword, typed);

@@ -19,6 +19,8 @@ import { recordAppPasswordUse } from '../storage/app-passwords.ts';
 import type { Database } from '../storage/database.ts';
 import { checkAccountPassword as checkStoredPassword } from './account-password.ts';
 import { findAppPasswordWithSiteKeys } from './app-password-lookup.ts';
+import { runDummyPasswordCheck } from './dummy-check.ts';
+import { guardLogin } from './login-guard.ts';
 import { passwordBytes } from './password-bytes.ts';
 
 export interface AuthContext {
@@ -43,14 +45,26 @@ export interface LoginDecision {
   serviceClass?: ServiceClass;
   account?: Account;
   appPasswordId?: number;
+  /** The failure limit that rejected a `throttled` login. */
+  throttledBy?: 'account' | 'address';
 }
 
 /**
- * Decides one login under the app-password rules. A wrong secret is a
- * reject value; only a broken environment (database, config) throws.
- * Missing and disabled accounts cost one argon2id hash like a real check.
+ * Decides one login under the failure limits and the app-password rules,
+ * and records it in the login history. A wrong secret is a reject value;
+ * only a broken environment (database, config) throws.
  */
 export async function authenticate(
+  context: AuthContext,
+  request: LoginRequest,
+): Promise<LoginDecision> {
+  return guardLogin(context, request, decideLogin);
+}
+
+// An unknown account, a disabled account, a wrong password and a wrong app
+// password cost the same: one account lookup, one app-password lookup and
+// one argon2id verification. So the time does not reveal which it was.
+async function decideLogin(
   context: AuthContext,
   request: LoginRequest,
 ): Promise<LoginDecision> {
@@ -72,27 +86,21 @@ export async function authenticate(
 
   const account = await findAccount(database, username);
   if (account === null || !account.enabled) {
-    const reason = account === null ? 'unknown-account' : 'account-disabled';
-    return rejectAfterDummyHash(
+    return rejectUnusableAccount(
       context,
       request,
-      reason,
+      account,
       username,
       serviceClass,
     );
   }
 
-  const base = { username, serviceClass, account };
-  if (chooseCredential(account, serviceClass) === 'account-password') {
-    return {
-      ...base,
-      ...(await checkAccountPassword(context, request, account, serviceClass)),
-    };
-  }
-  return {
-    ...base,
-    ...(await checkAppPassword(context, request, account, serviceClass)),
-  };
+  const check =
+    chooseCredential(account, serviceClass) === 'account-password'
+      ? checkAccountPassword
+      : checkAppPassword;
+  const judgement = await check(context, request, account, serviceClass);
+  return { username, serviceClass, account, ...judgement };
 }
 
 async function checkAccountPassword(
@@ -115,16 +123,15 @@ async function checkAccountPassword(
   }
 
   // Tell an operator why a webmail login failed when an app password was
-  // typed, because users try exactly that.
-  if (serviceClass === 'webmail') {
-    const appPassword = await findMatchingAppPassword(
-      context,
-      request,
-      account,
-    );
-    if (appPassword !== null) {
-      return { outcome: 'reject', reason: 'app-password-not-for-webmail' };
-    }
+  // typed, because users try exactly that. The lookup runs for every class
+  // so that a wrong password costs the same as a wrong app password.
+  const appPassword = await findMatchingAppPassword(
+    context,
+    request,
+    account.id,
+  );
+  if (serviceClass === 'webmail' && appPassword !== null) {
+    return { outcome: 'reject', reason: 'app-password-not-for-webmail' };
   }
   return { outcome: 'reject', reason: 'wrong-password' };
 }
@@ -135,7 +142,11 @@ async function checkAppPassword(
   account: Account,
   serviceClass: ServiceClass,
 ): Promise<Omit<LoginDecision, 'username' | 'serviceClass' | 'account'>> {
-  const appPassword = await findMatchingAppPassword(context, request, account);
+  const appPassword = await findMatchingAppPassword(
+    context,
+    request,
+    account.id,
+  );
   if (appPassword === null) {
     const check = await checkStoredPassword(
       request.secret,
@@ -165,12 +176,12 @@ async function checkAppPassword(
 async function findMatchingAppPassword(
   context: AuthContext,
   request: LoginRequest,
-  account: Account,
+  accountId: number,
 ) {
   return findAppPasswordWithSiteKeys(
     context.database,
     context.siteKeys,
-    account.id,
+    accountId,
     request.secret.toString('utf8'),
   );
 }
@@ -192,6 +203,18 @@ async function upgradeHash(
   );
 }
 
+async function rejectUnusableAccount(
+  context: AuthContext,
+  request: LoginRequest,
+  account: Account | null,
+  username: string,
+  serviceClass: ServiceClass,
+): Promise<LoginDecision> {
+  const reason = account === null ? 'unknown-account' : 'account-disabled';
+  await findMatchingAppPassword(context, request, account?.id ?? 0);
+  return rejectAfterDummyHash(context, request, reason, username, serviceClass);
+}
+
 async function rejectAfterDummyHash(
   context: AuthContext,
   request: LoginRequest,
@@ -199,6 +222,9 @@ async function rejectAfterDummyHash(
   username?: string,
   serviceClass?: ServiceClass,
 ): Promise<LoginDecision> {
-  await hashPassword(passwordBytes(request.secret), context.config.argon2);
+  await runDummyPasswordCheck(
+    passwordBytes(request.secret),
+    context.config.argon2,
+  );
   return { outcome: 'reject', reason, username, serviceClass };
 }

@@ -34,6 +34,7 @@ export function logDecision(
     rip: origin.remoteIP ?? undefined,
     app_password_id: decision.appPasswordId,
     ...details,
+    throttled_by: decision.throttledBy,
   });
 }
 

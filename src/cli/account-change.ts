@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ERROR_CODES, PassgateError } from '../errors/index.ts';
+import { endOpenSessions } from '../revocation/kick.ts';
 import type { CommandContext } from './context.ts';
 
 const DOVEADM_TIMEOUT_MS = 10_000;
@@ -9,23 +10,37 @@ const DOVEADM_TIMEOUT_MS = 10_000;
  * passwords, app passwords, 2FA or enabled state. Dovecot may cache a Lua
  * passdb's verdict (auth_cache_size), so with [dovecot] cache_flush on
  * this runs `doveadm auth cache flush USER` and old credentials stop
- * working at once. Call it after printing the result, because a failed
- * flush must not hide a secret that was just created.
+ * working at once. With `endSessions` (a secret was revoked) and
+ * [dovecot] kick on, it then ends the open sessions. Call it after
+ * printing the result, because a failed flush must not hide a secret that
+ * was just created.
  */
 export async function afterSecurityChange(
   context: CommandContext,
   username: string,
+  options: { endSessions?: boolean } = {},
 ): Promise<void> {
+  const flushFailure = await flushAuthCache(context, username);
+  if (options.endSessions === true) {
+    await endOpenSessions(context.config, username);
+  }
+  if (flushFailure !== null) throw flushFailure;
+}
+
+async function flushAuthCache(
+  context: CommandContext,
+  username: string,
+): Promise<PassgateError | null> {
   const { dovecot } = context.config;
-  if (!dovecot.cacheFlush) return;
+  if (!dovecot.cacheFlush) return null;
 
   const configArgs =
-    dovecot.doveadmConfig === undefined ? [] : ['-c', dovecot.doveadmConfig];
+    dovecot.configFile === undefined ? [] : ['-c', dovecot.configFile];
   const args = [...configArgs, 'auth', 'cache', 'flush', username];
   const failure = await runDoveadm(dovecot.doveadmPath, args);
-  if (failure === null) return;
+  if (failure === null) return null;
 
-  throw new PassgateError(
+  return new PassgateError(
     ERROR_CODES.CACHE_FLUSH_FAILED,
     `the change is saved, but "doveadm auth cache flush ${username}" ` +
       `failed (${failure}); run it by hand, or Dovecot may accept the old ` +

@@ -91,7 +91,9 @@ export function buildParser(args: string[]): Argv<GlobalOptions> {
       global: true,
     })
     .command(commands.initCommand as AnyCommand)
-    .command(commands.doctorCommand as AnyCommand);
+    .command(commands.doctorCommand as AnyCommand)
+    .command(commands.logCommand as AnyCommand)
+    .command(commands.unthrottleCommand as AnyCommand);
 
   for (const group of GROUPS) {
     parser = parser.command(group.name, group.describe, (sub) => {

@@ -8,7 +8,7 @@ import {
   replaceSealedTOTPKey,
   type SiteKeyUsage,
 } from '../storage/site-key-usage.ts';
-import { totpKeyContext } from './commands/two-factor.ts';
+import { totpKeyContext } from '../crypto/totp.ts';
 
 /**
  * Seals every TOTP key that an old site key sealed again under the current

@@ -8,13 +8,16 @@ import {
   type ServiceClass,
 } from '../policy/service-class.ts';
 import { TOMLReader } from './toml-reader.ts';
-import {
-  readDovecot,
-  readPureFTPd,
-  type DovecotConfig,
-  type PureFTPdConfig,
-} from './door-config.ts';
+import { readPureFTPd, type PureFTPdConfig } from './door-config.ts';
 import { DEFAULTS } from './defaults.ts';
+import { readDovecot, type DovecotConfig } from './dovecot-config.ts';
+export type { DovecotConfig } from './dovecot-config.ts';
+import {
+  readHistory,
+  readThrottle,
+  type HistoryConfig,
+  type ThrottleConfig,
+} from './throttle-config.ts';
 
 export const DEFAULT_CONFIG_PATH = '/etc/passgate/passgate.toml';
 
@@ -48,6 +51,8 @@ export interface Config {
   totp: { issuer: string; windowSteps: number };
   otp: { count: number };
   pureFTPd: PureFTPdConfig;
+  throttle: ThrottleConfig;
+  history: HistoryConfig;
   dovecot: DovecotConfig;
 }
 
@@ -78,6 +83,8 @@ export function loadConfig(file: string): Config {
     'totp',
     'otp',
     'pure_ftpd',
+    'throttle',
+    'history',
     'dovecot',
   ]);
 
@@ -99,6 +106,8 @@ export function loadConfig(file: string): Config {
     totp: readTOTP(reader, document),
     otp: readOTP(reader, document),
     pureFTPd: readPureFTPd(reader, document),
+    throttle: readThrottle(reader, document),
+    history: readHistory(reader, document),
     dovecot: readDovecot(reader, document),
   };
 

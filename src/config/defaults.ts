@@ -21,4 +21,15 @@ export const DEFAULTS = {
   totpWindowSteps: 1,
   /** One-time passwords in one generated list. */
   otpCount: 10,
+  /**
+   * Failed-login limits per sliding window of 15 minutes. NIST SP 800-63B
+   * section 5.2.2 limits consecutive failures on one account to 100, and
+   * 50 per window stays below that. This is a rate limit, not a lockout,
+   * so each new window allows 50 more. One address gets 10, a fifth of the
+   * account's budget, so an attacker at one address cannot lock the user out.
+   */
+  throttle: { addressFailures: 10, accountFailures: 50, windowSeconds: 900 },
+  /** Days of login history kept for `passgate log`. */
+  historyKeepDays: 30,
+  doveadmPath: '/usr/bin/doveadm',
 } as const;

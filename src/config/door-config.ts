@@ -12,23 +12,10 @@ export interface PureFTPdConfig {
   service: string;
 }
 
-export interface DovecotConfig {
-  /** Run `doveadm auth cache flush USER` after each security change. */
-  cacheFlush: boolean;
-  doveadmPath: string;
-  /** Dovecot config file for doveadm -c; absent: doveadm's own default. */
-  doveadmConfig?: string;
-}
-
 export const PURE_FTPD_DEFAULTS: PureFTPdConfig = {
   unknownAccount: 'fail',
   deadlineSeconds: 2,
   service: 'ftp',
-};
-
-export const DOVECOT_DEFAULTS: DovecotConfig = {
-  cacheFlush: false,
-  doveadmPath: '/usr/bin/doveadm',
 };
 
 type TOMLTable = Record<string, unknown>;
@@ -68,42 +55,5 @@ export function readPureFTPd(
     service:
       reader.optionalString(table, 'service', prefix) ??
       PURE_FTPD_DEFAULTS.service,
-  };
-}
-
-/** Reads the [dovecot] table. */
-export function readDovecot(
-  reader: TOMLReader,
-  document: TOMLTable,
-): DovecotConfig {
-  const prefix = 'dovecot.';
-  const table = reader.table(document, 'dovecot');
-  reader.rejectUnknownKeys(
-    table,
-    ['cache_flush', 'doveadm', 'doveadm_config'],
-    prefix,
-  );
-
-  const cacheFlush = table.cache_flush ?? DOVECOT_DEFAULTS.cacheFlush;
-  if (typeof cacheFlush !== 'boolean') {
-    reader.fail(
-      'dovecot.cache_flush',
-      `must be true or false, got ${JSON.stringify(cacheFlush)}`,
-    );
-  }
-  const doveadmPath =
-    reader.optionalString(table, 'doveadm', prefix) ??
-    DOVECOT_DEFAULTS.doveadmPath;
-  if (!doveadmPath.startsWith('/')) {
-    reader.fail(
-      'dovecot.doveadm',
-      `must be an absolute path, got "${doveadmPath}"`,
-    );
-  }
-
-  return {
-    cacheFlush,
-    doveadmPath,
-    doveadmConfig: reader.optionalString(table, 'doveadm_config', prefix),
   };
 }

@@ -38,6 +38,9 @@ export const REASONS = {
   'deadline-exceeded': 'the login took longer than the deadline',
   'internal-error': 'internal error',
   'malformed-request': 'malformed request',
+  throttled:
+    'too many failed logins from this address or for this account; ' +
+    'refused without checking the secret until the window cools',
 } as const;
 
 export type Reason = keyof typeof REASONS;

@@ -59,6 +59,30 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `ALTER TABLE accounts ADD COLUMN IF NOT EXISTS
       totp_key_id CHAR(8) CHARACTER SET ascii COLLATE ascii_bin NULL`,
   ],
+  [
+    // One row per login decision: the history that `passgate log` prints
+    // and the failed guesses that throttling counts. Keyed by username, not
+    // account id, so an unknown account costs the same write as a real one.
+    `CREATE TABLE IF NOT EXISTS login_events (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      created_at DATETIME(3) NOT NULL,
+      username VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+      remote_ip VARCHAR(45) NULL,
+      address_key VARCHAR(45) NULL,
+      service VARCHAR(32) NOT NULL,
+      service_class VARCHAR(8) NULL,
+      outcome ENUM('accept','reject') NOT NULL,
+      reason VARCHAR(40) NOT NULL,
+      app_password_id BIGINT UNSIGNED NULL,
+      failed_guess BOOLEAN NOT NULL,
+      account_counted BOOLEAN NOT NULL,
+      address_counted BOOLEAN NOT NULL,
+      throttled_by ENUM('account','address') NULL,
+      KEY login_events_user (username, created_at),
+      KEY login_events_address (address_key, created_at),
+      KEY login_events_created (created_at)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+  ],
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

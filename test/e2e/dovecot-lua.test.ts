@@ -67,7 +67,7 @@ describe('Dovecot Lua passdb and userdb', () => {
     appendFileSync(
       site.configPath,
       `\n[dovecot]\ncache_flush = true\n` +
-        `doveadm_config = ${JSON.stringify(dovecot.configPath)}\n`,
+        `config_file = ${JSON.stringify(dovecot.configPath)}\n`,
     );
   });
 

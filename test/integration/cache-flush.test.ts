@@ -13,7 +13,7 @@ describe('auth cache flush after changes', () => {
   before(async () => {
     mariadb = await startMariaDB();
     site = await createPassgateSite(mariadb, {
-      extraConfig: '[dovecot]\ncache_flush = true\ndoveadm = "/bin/false"',
+      extraConfig: '[dovecot]\ncache_flush = true\ndoveadm_path = "/bin/false"',
     });
     const password = 'flush-account-Pa55';
     recordSecret(password);

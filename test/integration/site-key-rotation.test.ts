@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { totpKeyContext } from '../../src/cli/commands/two-factor.ts';
+import { totpKeyContext } from '../../src/crypto/totp.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { openSecret } from '../../src/crypto/secret-box.ts';
 import { listOneTimePasswordDigests } from '../../src/crypto/site-key-ring.ts';

@@ -56,7 +56,9 @@ function buildSwitchOne(
             enabled,
           },
         );
-        await afterSecurityChange(context, account.username);
+        await afterSecurityChange(context, account.username, {
+          endSessions: !enabled,
+        });
       }),
   };
 }
@@ -90,7 +92,9 @@ export const appPasswordDeleteCommand: CommandModule<
           deleted: true,
         },
       );
-      await afterSecurityChange(context, account.username);
+      await afterSecurityChange(context, account.username, {
+        endSessions: true,
+      });
     }),
 };
 
@@ -121,7 +125,11 @@ function buildSwitchAll(
             appPasswordsEnabled: on,
           },
         );
-        await afterSecurityChange(context, account.username);
+        // Either way a secret stops working on protocol logins: off ends
+        // the app passwords, on ends the account password.
+        await afterSecurityChange(context, account.username, {
+          endSessions: true,
+        });
       }),
   };
 }

@@ -27,3 +27,5 @@ export {
   twoFactorOffCommand,
 } from './two-factor.ts';
 export { doctorCommand } from './doctor.ts';
+export { logCommand } from './log.ts';
+export { unthrottleCommand } from './unthrottle.ts';

@@ -107,11 +107,26 @@ networks = []   # e.g. ["192.0.2.10/32"]
 # deadline_seconds = 2   # pure-authd runs one login at a time
 # service = "ftp"
 
+# [throttle]
+# Failed logins allowed per sliding window; past them logins are refused
+# (reason "throttled") until the window cools or "passgate unthrottle".
+# address_failures = ${DEFAULTS.throttle.addressFailures}   # per remote address (IPv6: per /64)
+# account_failures = ${DEFAULTS.throttle.accountFailures}   # per username, from anywhere
+# window_seconds = ${DEFAULTS.throttle.windowSeconds}
+
+# [history]
+# Days of login history kept for "passgate log".
+# keep_days = ${DEFAULTS.historyKeepDays}
+
 # [dovecot]
-# Flush Dovecot's auth cache for an account after each change to its
-# passwords, app passwords or 2FA (needed with auth_cache_size > 0).
+# cache_flush: flush Dovecot's auth cache for an account after each change
+# to its passwords, app passwords or 2FA (needed with auth_cache_size > 0).
+# kick: end the open IMAP/POP3 sessions of an account with "doveadm kick"
+# when a secret is revoked (password changed, app password disabled, ...).
+# doveadm needs access to Dovecot's sockets: run the CLI as root.
 # cache_flush = false
-# doveadm = "/usr/bin/doveadm"
-# doveadm_config = "/etc/dovecot/dovecot.conf"
+# kick = false
+# doveadm_path = "${DEFAULTS.doveadmPath}"
+# config_file = "/etc/dovecot/dovecot.conf"
 `;
 }

@@ -219,7 +219,9 @@ function buildTwoFactorSwitch(
             twoFactor: on,
           },
         );
-        await afterSecurityChange(context, account.username);
+        await afterSecurityChange(context, account.username, {
+          endSessions: on,
+        });
       }),
   };
 }

@@ -46,6 +46,8 @@ export const userDeleteCommand: CommandModule<
         user: account.username,
         deleted: true,
       });
-      await afterSecurityChange(context, account.username);
+      await afterSecurityChange(context, account.username, {
+        endSessions: true,
+      });
     }),
 };

@@ -31,7 +31,9 @@ function buildUserSwitch(
           user: account.username,
           enabled,
         });
-        await afterSecurityChange(context, account.username);
+        await afterSecurityChange(context, account.username, {
+          endSessions: !enabled,
+        });
       }),
   };
 }

@@ -42,6 +42,8 @@ export const userPasswdCommand: CommandModule<
         user: account.username,
         changed: true,
       });
-      await afterSecurityChange(context, account.username);
+      await afterSecurityChange(context, account.username, {
+        endSessions: true,
+      });
     }),
 };

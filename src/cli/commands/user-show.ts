@@ -8,6 +8,10 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import {
+  formatAccountThrottle,
+  readAccountThrottle,
+} from '../throttle-status.ts';
 
 interface UserShowOptions extends GlobalOptions {
   user: string;
@@ -26,6 +30,11 @@ export const userShowCommand: CommandModule<GlobalOptions, UserShowOptions> = {
         context.database,
         account.id,
       );
+      const throttle = await readAccountThrottle(
+        context.database,
+        context.config,
+        account.username,
+      );
       const state = {
         user: account.username,
         enabled: account.enabled,
@@ -38,6 +47,7 @@ export const userShowCommand: CommandModule<GlobalOptions, UserShowOptions> = {
           .length,
         created: formatDate(account.createdAt),
         updated: formatDate(account.updatedAt),
+        throttle,
       };
       const onOff = (value: boolean) => (value ? 'on' : 'off');
       const human = [
@@ -50,6 +60,7 @@ export const userShowCommand: CommandModule<GlobalOptions, UserShowOptions> = {
           `(${state.enabledAppPasswords} of ${state.appPasswords} enabled)`,
         `created:                  ${state.created}`,
         `updated:                  ${state.updated}`,
+        `throttled:                ${formatAccountThrottle(throttle)}`,
       ].join('\n');
       printResult(context, human, state);
     }),

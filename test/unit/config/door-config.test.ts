@@ -32,13 +32,13 @@ describe('door config tables', () => {
     const config = load(
       '[pure_ftpd]\nunknown_account = "next"\ndeadline_seconds = 1.5\n' +
         'service = "pure-ftpd"\n[dovecot]\ncache_flush = true\n' +
-        'doveadm = "/opt/doveadm"\ndoveadm_config = "/etc/d.conf"\n',
+        'doveadm_path = "/opt/doveadm"\nconfig_file = "/etc/d.conf"\n',
     );
     assert.equal(config.pureFTPd.unknownAccount, 'next');
     assert.equal(config.pureFTPd.deadlineSeconds, 1.5);
     assert.equal(config.pureFTPd.service, 'pure-ftpd');
     assert.equal(config.dovecot.cacheFlush, true);
-    assert.equal(config.dovecot.doveadmConfig, '/etc/d.conf');
+    assert.equal(config.dovecot.configFile, '/etc/d.conf');
   });
 
   const INVALID: [string, RegExp][] = [
@@ -56,8 +56,8 @@ describe('door config tables', () => {
       /dovecot\.cache_flush: must be true or false/,
     ],
     [
-      '[dovecot]\ndoveadm = "doveadm"',
-      /dovecot\.doveadm: must be an absolute path/,
+      '[dovecot]\ndoveadm_path = "doveadm"',
+      /dovecot\.doveadm_path: must be an absolute path/,
     ],
   ];
   for (const [text, message] of INVALID) {
