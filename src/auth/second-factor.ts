@@ -1,5 +1,8 @@
-import { digestOneTimePassword } from '../crypto/one-time-password.ts';
-import { openSecret } from '../crypto/secret-box.ts';
+import { sealSecret } from '../crypto/secret-box.ts';
+import {
+  listOneTimePasswordDigests,
+  openWithSiteKeys,
+} from '../crypto/site-key-ring.ts';
 import {
   computeTOTPStep,
   decodeTOTPKey,
@@ -16,6 +19,7 @@ import {
   consumeOneTimePassword,
   isOneTimePasswordUsed,
 } from '../storage/one-time-passwords.ts';
+import { replaceSealedTOTPKey } from '../storage/site-key-usage.ts';
 import type { AuthContext } from './authenticate.ts';
 
 export type SecondFactor = 'totp' | 'one-time-password';
@@ -47,11 +51,14 @@ export async function checkSecondFactor(
   const totpCode = normalizeTOTPCode(typedCode);
   if (totpCode !== null) return checkTOTPCode(context, account, totpCode);
 
-  const digest = digestOneTimePassword(
-    context.siteKeys.oneTimePassword,
-    typedCode,
-  );
-  if (digest !== null) return checkOneTimePassword(context, account, digest);
+  const digests = listOneTimePasswordDigests(context.siteKeys, typedCode);
+  if (digests.length > 0) {
+    return checkOneTimePassword(
+      context,
+      account,
+      digests.map((entry) => entry.digest),
+    );
+  }
 
   return { outcome: 'reject', reason: 'wrong-second-factor' };
 }
@@ -66,7 +73,7 @@ async function checkTOTPCode(
     return { outcome: 'reject', reason: 'wrong-second-factor', factor };
   }
 
-  const key = openTOTPKey(context, account);
+  const key = await openTOTPKey(context, account);
   const now = context.now?.() ?? new Date();
   const currentStep = computeTOTPStep(now.getTime() / 1000);
   const windowSteps = context.config.totp.windowSteps;
@@ -97,32 +104,50 @@ async function checkTOTPCode(
     : { outcome: 'reject', reason: 'code-already-used', factor };
 }
 
+// Tries the digest under each site key, the current one first, because a
+// list generated before a key rotation is stored under the old key.
 async function checkOneTimePassword(
   context: AuthContext,
   account: Account,
-  digest: Buffer,
+  digests: Buffer[],
 ): Promise<SecondFactorDecision> {
   const factor = 'one-time-password';
   const { database } = context;
-  if (await consumeOneTimePassword(database, account.id, digest)) {
-    return { outcome: 'accept', reason: 'second-factor', factor };
+  for (const digest of digests) {
+    if (await consumeOneTimePassword(database, account.id, digest)) {
+      return { outcome: 'accept', reason: 'second-factor', factor };
+    }
   }
 
-  const used = await isOneTimePasswordUsed(database, account.id, digest);
-  const reason = used ? 'code-already-used' : 'wrong-second-factor';
-  return { outcome: 'reject', reason, factor };
+  for (const digest of digests) {
+    if (await isOneTimePasswordUsed(database, account.id, digest)) {
+      return { outcome: 'reject', reason: 'code-already-used', factor };
+    }
+  }
+  return { outcome: 'reject', reason: 'wrong-second-factor', factor };
 }
 
-// A key that does not decrypt means the site key changed or the row was
-// copied: no code can be checked, so the login fails as a temporary fault
-// for the operator to fix, never as an accept.
-function openTOTPKey(context: AuthContext, account: Account): Buffer {
+// A key that no site key decrypts means the site key changed or the row
+// was copied: no code can be checked, so the login fails as a temporary
+// fault for the operator to fix, never as an accept. A key sealed under an
+// old site key is sealed again under the current one, with a
+// compare-and-swap that leaves the last accepted step alone.
+async function openTOTPKey(
+  context: AuthContext,
+  account: Account,
+): Promise<Buffer> {
   const sealed = account.totpKeySealed ?? Buffer.alloc(0);
-  const text = openSecret(
-    context.siteKeys.totp,
-    sealed,
-    totpKeyContext(account.id),
-  );
+  const sealContext = totpKeyContext(account.id);
+  const opened = openWithSiteKeys(context.siteKeys, sealed, sealContext);
+  if (opened !== null && !opened.isCurrent) {
+    const resealed = sealSecret(
+      context.siteKeys.totp,
+      opened.plaintext,
+      sealContext,
+    );
+    await replaceSealedTOTPKey(context.database, account.id, sealed, resealed);
+  }
+  const text = opened?.plaintext ?? null;
   if (text === null) {
     throw new PassgateError(
       ERROR_CODES.SITE_KEY_INVALID,
