@@ -61,7 +61,12 @@ describe('legacy hash import and login', () => {
     requireTools([{ path: '/usr/bin/doveadm', debianPackage: 'dovecot-core' }]);
     for (const secret of [PASSWORD, COMPOSED, DECOMPOSED]) recordSecret(secret);
     mariadb = await startMariaDB();
-    site = await createPassgateSite(mariadb);
+    // Each scheme is tried with a wrong password from one address, more
+    // failures than the default throttle allows.
+    site = await createPassgateSite(mariadb, {
+      extraConfig:
+        '[throttle]\naddress_failures = 1000\naccount_failures = 5000',
+    });
   });
 
   after(async () => {
@@ -180,7 +185,12 @@ describe('Unicode password forms', () => {
     requireTools([{ path: '/usr/bin/doveadm', debianPackage: 'dovecot-core' }]);
     for (const secret of [COMPOSED, DECOMPOSED]) recordSecret(secret);
     mariadb = await startMariaDB();
-    site = await createPassgateSite(mariadb);
+    // Each scheme is tried with a wrong password from one address, more
+    // failures than the default throttle allows.
+    site = await createPassgateSite(mariadb, {
+      extraConfig:
+        '[throttle]\naddress_failures = 1000\naccount_failures = 5000',
+    });
     const lines = [
       `nfc@example.org\t${doveadmHash('SHA512-CRYPT', COMPOSED)}`,
       `nfd@example.org\t${doveadmHash('SHA512-CRYPT', DECOMPOSED)}`,

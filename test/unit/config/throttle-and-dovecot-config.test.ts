@@ -48,6 +48,7 @@ describe('throttle, history and dovecot config', () => {
     });
     assert.equal(config.history.keepDays, 7);
     assert.deepEqual(config.dovecot, {
+      cacheFlush: false,
       kick: true,
       doveadmPath: '/opt/bin/doveadm',
       configFile: '/etc/dovecot/test.conf',
@@ -64,7 +65,7 @@ describe('throttle, history and dovecot config', () => {
   it('rejects a non-boolean kick', () => {
     assert.throws(
       () => loadText('[dovecot]\nkick = "yes"\n'),
-      /dovecot\.kick: must be true or false, got yes/,
+      /dovecot\.kick: must be true or false, got "yes"/,
     );
   });
 
