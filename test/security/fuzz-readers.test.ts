@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseImportFile } from '../../src/cli/import-lines.ts';
@@ -19,6 +20,19 @@ import {
   MAX_REQUEST_BYTES,
   parseCheckpasswordRequest,
 } from '../../src/protocol/checkpassword/request.ts';
+import {
+  MAX_PIPE_REQUEST_BYTES,
+  parsePipeRequest,
+} from '../../src/protocol/apache-external/request.ts';
+import { parsePAMPassword } from '../../src/protocol/pam-exec/pam-mode.ts';
+import {
+  MAX_AUTHD_FIELD_BYTES,
+  readPureAuthdRequest,
+} from '../../src/protocol/pureftpd-extauth/request.ts';
+import {
+  MAX_VERIFY_REQUEST_BYTES,
+  parseVerifyRequest,
+} from '../../src/protocol/verify/request.ts';
 import { runFuzzTarget, type FuzzTarget } from '../support/fuzz.ts';
 
 // The seed is fixed, so a failure names an input that reruns the same way.
@@ -197,9 +211,86 @@ const configTarget: FuzzTarget<ReturnType<typeof loadConfig>> = {
   reject: isPassgateErrorWith('CONFIG_INVALID', 'CONFIG_UNREADABLE'),
 };
 
-// Other input readers (verify, pure-authd, PAM) join this table as rows.
+const verifyTarget: FuzzTarget<ReturnType<typeof parseVerifyRequest>> = {
+  name: 'verify request',
+  iterations: MILLION,
+  seeds: [
+    text('alice@example.org\0secret\x00123456\0'),
+    text('alice@example.org\0secret\0\0'),
+    text('alice@example.org\0secret\0abcd-efgh-jkmn'),
+    text(`${'u'.repeat(300)}\0${'p'.repeat(600)}\x00${'1'.repeat(100)}\0`),
+  ],
+  read: (input) => parseVerifyRequest(Buffer.from(input)),
+  accept(input, result) {
+    assert.ok(input.length <= MAX_VERIFY_REQUEST_BYTES);
+    assert.ok(result.username.length > 0);
+    assert.ok(result.password.length < input.length);
+  },
+  reject: isPassgateErrorWith('REQUEST_MALFORMED'),
+};
+
+// pure-authd passes its request in AUTHD_* variables, which cannot hold a
+// NUL: the fuzzed bytes are split on NUL into account, password and address.
+const pureAuthdTarget: FuzzTarget<ReturnType<typeof readPureAuthdRequest>> = {
+  name: 'pure-authd environment',
+  iterations: MILLION,
+  seeds: [
+    text('alice@example.org\0secret\x00127.0.0.1'),
+    text('alice@example.org\0\0::1'),
+    text(`bob\0${'p'.repeat(600)}\0not-an-ip`),
+  ],
+  read(input) {
+    const [account, password, address] = input.toString('utf8').split('\0');
+    return readPureAuthdRequest({
+      AUTHD_ACCOUNT: account || undefined,
+      AUTHD_PASSWORD: password || undefined,
+      AUTHD_REMOTE_IP: address,
+    });
+  },
+  accept(_input, result) {
+    assert.ok(result.username.length > 0);
+    assert.ok(Buffer.byteLength(result.username) <= MAX_AUTHD_FIELD_BYTES);
+    assert.ok(result.password.length <= MAX_AUTHD_FIELD_BYTES);
+    if (result.remoteIP !== null) assert.ok(isIP(result.remoteIP) > 0);
+  },
+  reject: isPassgateErrorWith('REQUEST_MALFORMED'),
+};
+
+const pamTarget: FuzzTarget<Buffer> = {
+  name: 'pam_exec password',
+  iterations: MILLION,
+  seeds: [text('secret\0'), text('secret'), text('\0'), text('')],
+  read: (input) => parsePAMPassword(Buffer.from(input)),
+  accept(input, result) {
+    assert.ok(!result.includes(0));
+    assert.ok(input.subarray(0, result.length).equals(result));
+  },
+  reject: () => false,
+};
+
+const apacheTarget: FuzzTarget<ReturnType<typeof parsePipeRequest>> = {
+  name: 'apache pipe request',
+  iterations: MILLION / 4,
+  seeds: [
+    text('alice@example.org\nsecret\n'),
+    text('alice@example.org\n\n'),
+    text(`${'u'.repeat(200)}\n${'p'.repeat(400)}\n`),
+  ],
+  read: (input) =>
+    parsePipeRequest(Buffer.from(input.subarray(0, MAX_PIPE_REQUEST_BYTES))),
+  accept(_input, result) {
+    assert.ok(result.username.length > 0);
+    assert.ok(!result.password.includes(0x0a));
+  },
+  reject: isPassgateErrorWith('REQUEST_MALFORMED'),
+};
+
 const TARGETS: FuzzTarget<any>[] = [
   checkpasswordTarget,
+  verifyTarget,
+  pureAuthdTarget,
+  pamTarget,
+  apacheTarget,
   storedHashTarget,
   phcTarget,
   importTarget,

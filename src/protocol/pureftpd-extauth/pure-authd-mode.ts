@@ -15,6 +15,7 @@ import { Logger } from '../../log/logger.ts';
 import { parseDoorArguments } from '../door-arguments.ts';
 import { EXIT } from '../exit-codes.ts';
 import { AUTH_OK, formatAcceptReply, formatRejectReply } from './reply.ts';
+import { readPureAuthdRequest, type PureAuthdRequest } from './request.ts';
 
 /**
  * Decides one pure-authd request (pure-ftpd `-l extauth:SOCKET`). pure-authd
@@ -31,24 +32,24 @@ export async function runPureAuthdMode(
   const origin: LoginOrigin = {
     door: 'pure-authd',
     serviceName: 'ftp',
-    remoteIP: process.env.AUTHD_REMOTE_IP || null,
+    remoteIP: null,
     rawUsername: process.env.AUTHD_ACCOUNT ?? '',
   };
   let configFile: string;
+  let request: PureAuthdRequest;
   try {
     configFile = resolveConfigPath(
       parseDoorArguments('pure-authd', args).configFile,
     );
+    request = readPureAuthdRequest(process.env);
   } catch (error) {
     return rejectMisuse(origin, describeError(error));
+  } finally {
+    delete process.env.AUTHD_PASSWORD;
   }
-  if (origin.rawUsername === '') {
-    return rejectMisuse(origin, 'AUTHD_ACCOUNT is not set');
-  }
+  origin.remoteIP = request.remoteIP;
 
-  // pure-authd leaves AUTHD_PASSWORD unset when the password is empty.
-  const secret = Buffer.from(process.env.AUTHD_PASSWORD ?? '', 'utf8');
-  delete process.env.AUTHD_PASSWORD;
+  const secret = request.password;
   const result = await decideDoorLogin(
     { origin, configFile, secret },
     {
