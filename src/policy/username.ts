@@ -5,15 +5,19 @@ export type UsernameResult =
   | { ok: true; username: string }
   | { ok: false; reason: 'empty' | 'too-long' | 'invalid-character' };
 
-// Whitespace at either end, control characters (C0, DEL, C1) and Unicode
-// line or paragraph separators never belong to an account name.
+// Whitespace at either end never belongs to an account name, and neither do
+// control characters, invisible format characters (zero-width space,
+// bidirectional overrides), line and paragraph separators, private-use
+// characters, lone surrogates, or U+FFFD, which stands for bytes that were
+// not valid UTF-8.
 const SURROUNDING_SPACE = /^\s|\s$/u;
-const FORBIDDEN_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+const FORBIDDEN_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\uFFFD]/u;
 
 /**
  * Canonicalises a username once, before any lookup: rejects surrounding
- * whitespace and control characters, then lowercases. `Alice@Example.org`
- * and `alice@example.org` are one account; `alice@example.org ` is none.
+ * whitespace and invisible or control characters, applies Unicode NFKC (so
+ * a full-width `ａ` is `a`), then lowercases. `Alice@Example.org` and
+ * `alice@example.org` are one account; `alice@example.org ` is none.
  */
 export function canonicalizeUsername(raw: string): UsernameResult {
   if (raw.length === 0) return { ok: false, reason: 'empty' };
@@ -22,7 +26,7 @@ export function canonicalizeUsername(raw: string): UsernameResult {
     return { ok: false, reason: 'invalid-character' };
   }
 
-  const username = raw.normalize('NFC').toLowerCase();
+  const username = raw.normalize('NFKC').toLowerCase();
   if ([...username].length > MAX_USERNAME_LENGTH) {
     return { ok: false, reason: 'too-long' };
   }

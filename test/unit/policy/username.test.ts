@@ -27,6 +27,14 @@ describe('canonicalizeUsername', () => {
     ['exactly the maximum', `${local}@x.org`, `ok:${local}@x.org`],
     ['one over the maximum', `${local}a@x.org`, 'error:too-long'],
     ['decomposed is composed', 'e\u0301mile', 'ok:\u00e9mile'],
+    ['full-width is plain', '\uff41@example.org', 'ok:a@example.org'],
+    ['Kelvin sign is k', '\u212a@example.org', 'ok:k@example.org'],
+    ['zero-width space', 'a\u200b@example.org', 'error:invalid-character'],
+    ['right-to-left override', '\u202ealice', 'error:invalid-character'],
+    ['byte-order mark', '\ufeffalice', 'error:invalid-character'],
+    ['private-use character', 'alice\ue000', 'error:invalid-character'],
+    ['lone surrogate', 'alice\ud800', 'error:invalid-character'],
+    ['replacement character', 'al\ufffdice', 'error:invalid-character'],
   ];
   for (const [name, raw, expected] of rows) {
     it(name, () => {
