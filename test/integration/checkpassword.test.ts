@@ -160,7 +160,13 @@ describe('checkpassword exit codes', () => {
       reply: new RegExp(`^user=${USER}\\t.*\\tauthorized=2\\n$`),
     },
     {
-      name: 'lookup disabled account',
+      name: 'lookup disabled account for IMAP',
+      data: () => request(DISABLED_USER, ''),
+      env: { ...LOOKUP, SERVICE: 'imap' },
+      exitCode: 3,
+    },
+    {
+      name: 'lookup disabled account for LMTP',
       data: () => request(DISABLED_USER, ''),
       env: LOOKUP,
       exitCode: 2,

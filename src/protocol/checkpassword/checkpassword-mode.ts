@@ -16,7 +16,9 @@ import { resolveConfigPath } from '../../config/config.ts';
 import { DEFAULTS } from '../../config/defaults.ts';
 import { Logger } from '../../log/logger.ts';
 import { canonicalizeUsername } from '../../policy/username.ts';
-import { findAccount } from '../../storage/accounts.ts';
+import { findAccount, type Account } from '../../storage/accounts.ts';
+import type { Config } from '../../config/config.ts';
+import type { Reason } from '../../policy/reasons.ts';
 import { EXIT } from '../exit-codes.ts';
 import {
   ERROR_CODES,
@@ -161,8 +163,11 @@ async function answerLogin(
 }
 
 // A userdb lookup (LMTP delivery, doveadm) or a passdb lookup without a
-// password: the account must exist. A disabled account still receives
-// mail; only its logins are refused.
+// password: the account must exist. Dovecot also looks a user up this way
+// for logins whose password another passdb checked (master users, SASL
+// EXTERNAL), so a disabled account is unknown to every service that maps
+// to a login class; delivery and admin services (lmtp, doveadm) still find
+// it, because disabling an account stops its logins, not its mail.
 async function answerLookup(
   environment: LoginEnvironment,
   origin: LoginOrigin,
@@ -176,17 +181,29 @@ async function answerLookup(
       )
     : null;
 
-  const found = account !== null;
+  const reason = judgeLookup(config, origin, canonical.ok, account);
   logDecision(logger, 'lookup', origin, {
-    outcome: found ? 'accept' : 'reject',
-    reason: found
-      ? 'lookup'
-      : canonical.ok
-        ? 'unknown-account'
-        : 'invalid-username',
+    outcome: reason === 'lookup' ? 'accept' : 'reject',
+    reason,
     username: canonical.ok ? canonical.username : undefined,
   });
-  return found ? null : EXIT.UNKNOWN_USER;
+  return reason === 'lookup' ? null : EXIT.UNKNOWN_USER;
+}
+
+function judgeLookup(
+  config: Config,
+  origin: LoginOrigin,
+  validUsername: boolean,
+  account: Account | null,
+): Reason {
+  if (!validUsername) return 'invalid-username';
+  if (account === null) return 'unknown-account';
+  if (account.enabled) return 'lookup';
+  const loginService = Object.hasOwn(
+    config.services,
+    origin.serviceName.toLowerCase(),
+  );
+  return loginService ? 'account-disabled' : 'lookup';
 }
 
 function canonicalUsernameOf(raw: string): string {
