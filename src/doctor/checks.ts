@@ -121,11 +121,10 @@ function checkPasswordFile(file: string): CheckResult {
     const code = (error as NodeJS.ErrnoException).code ?? 'stat failed';
     return fail('database password', `${file}: ${code}`);
   }
-  if ((mode & 0o004) !== 0) {
+  if ((mode & 0o077) !== 0) {
     return fail(
       'database password',
-      `${file} is readable by every user (mode ${octal(mode)}); ` +
-        `run chmod o-rwx ${file}`,
+      `${file} has mode ${octal(mode)}, expected 0600; run chmod 0600 ${file}`,
     );
   }
   return pass('database password', `${file} mode ${octal(mode)}`);
@@ -172,10 +171,23 @@ function checkOneAccess(
   const target = mode === 'write' && !existsSync(path) ? dirname(path) : path;
   const obstacle = findAccessObstacle(identity, target, mode);
   if (obstacle === null) return pass(name, path);
-  return fail(
-    name,
-    `${obstacle}; give ${identity.name} access, e.g. with chgrp and chmod g+${mode[0]}`,
-  );
+  return fail(name, `${obstacle}; ${adviseAccess(identity, what, mode)}`);
+}
+
+// The site key and the database password file must stay mode 0600, so
+// only their owner can read them: a second daemon user needs its own copy.
+function adviseAccess(
+  identity: UnixIdentity,
+  what: string,
+  mode: AccessMode,
+): string {
+  if (what === 'site key' || what === 'database password') {
+    return (
+      `make ${identity.name} its owner (chown ${identity.name}; chmod 0600), ` +
+      'or give each daemon user its own copy and config file'
+    );
+  }
+  return `give ${identity.name} access, e.g. with chgrp and chmod g+${mode[0]}`;
 }
 
 async function checkDatabase(config: Config): Promise<CheckResult> {
