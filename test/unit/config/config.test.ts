@@ -199,6 +199,20 @@ describe('loadConfig errors', () => {
       /must be an absolute path/,
     ],
     [
+      'argon2 memory above 1 GiB',
+      '[argon2]\nmemory_kib = 2097152\n',
+      2,
+      'argon2.memory_kib',
+      /must be an integer from 8192 to 1048576, got 2097152/,
+    ],
+    [
+      'argon2 cost above limit',
+      '[argon2]\nmemory_kib = 1048576\npasses = 8\n',
+      3,
+      'argon2.passes',
+      /memory times passes \(1048576 KiB x 8\) is 8388608, above the limit of 2097152/,
+    ],
+    [
       'unknown service class',
       '[services]\nimap = "mail"\n',
       2,
