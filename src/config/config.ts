@@ -34,6 +34,7 @@ export interface DatabaseConfig {
   passwordFile?: string;
   name: string;
   connectTimeoutSeconds: number;
+  queryTimeoutSeconds: number;
 }
 
 export interface Argon2Config {
@@ -162,6 +163,7 @@ function readDatabase(
       'password_file',
       'name',
       'connect_timeout_seconds',
+      'query_timeout_seconds',
     ],
     prefix,
   );
@@ -195,6 +197,13 @@ function readDatabase(
         { min: 0.1, max: 60 },
         prefix,
       ) ?? DEFAULTS.connectTimeoutSeconds,
+    queryTimeoutSeconds:
+      reader.optionalNumber(
+        table,
+        'query_timeout_seconds',
+        { min: 0.1, max: 3600 },
+        prefix,
+      ) ?? DEFAULTS.queryTimeoutSeconds,
   };
 }
 
