@@ -36,6 +36,11 @@ export interface LoginRequest {
   secret: Buffer;
   serviceName: string;
   remoteIP: string | null;
+  /**
+   * True when remoteIP is the end user's own address even for a webmail
+   * login, as `verify --remote-ip` passes it, so failures count per address.
+   */
+  remoteIPIsEndUser?: boolean;
 }
 
 export interface LoginDecision {

@@ -78,10 +78,11 @@ export async function guardLogin<
   return decision;
 }
 
-// Logins from the webmail networks all come from the webmail server's
-// address, so only the account limit applies to them. Counting that address
-// would let one attacker behind the webmail lock out every webmail user.
-// `verify` receives the browser's address, so its logins count per address.
+// Webmail logins usually come from the webmail server's address, so only
+// the account limit applies to them. Counting that address would let one
+// attacker behind the webmail lock out every webmail user. `verify`
+// receives the browser's address instead, so its logins count per address
+// unless that address is inside the webmail networks.
 function findThrottleKeys(
   context: AuthContext,
   request: LoginRequest,
@@ -94,10 +95,9 @@ function findThrottleKeys(
     services,
     webmail.blockList,
   );
-  const fromWebmailServer = isWebmailAddress(
-    request.remoteIP,
-    webmail.blockList,
-  );
+  const fromWebmailServer =
+    isWebmailAddress(request.remoteIP, webmail.blockList) ||
+    (serviceClass === 'webmail' && request.remoteIPIsEndUser !== true);
   return {
     username: canonical.ok ? canonical.username : null,
     addressKey: fromWebmailServer ? null : throttleAddressKey(request.remoteIP),
