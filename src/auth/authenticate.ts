@@ -36,6 +36,11 @@ export interface LoginRequest {
   secret: Buffer;
   serviceName: string;
   remoteIP: string | null;
+  /**
+   * True when remoteIP is the end user's own address even for a webmail
+   * login, as `verify --remote-ip` passes it, so failures count per address.
+   */
+  remoteIPIsEndUser?: boolean;
 }
 
 export interface LoginDecision {
@@ -61,10 +66,15 @@ export async function authenticate(
   return guardLogin(context, request, decideLogin);
 }
 
-// An unknown account, a disabled account, a wrong password and a wrong app
-// password cost the same: one account lookup, one app-password lookup and
-// one argon2id verification. So the time does not reveal which it was.
-async function decideLogin(
+/**
+ * Decides one login without the failure limits or the login history, for
+ * a caller that adds a step and then records the final decision through
+ * guardLogin. An unknown account, a disabled account, a wrong password and
+ * a wrong app password cost the same: one account lookup, one app-password
+ * lookup and one argon2id verification, so the time does not reveal which
+ * it was.
+ */
+export async function decideLogin(
   context: AuthContext,
   request: LoginRequest,
 ): Promise<LoginDecision> {

@@ -1,4 +1,4 @@
-import { classifyLogin } from '../policy/classify.ts';
+import { classifyLogin, isWebmailAddress } from '../policy/classify.ts';
 import {
   countsAsFailedGuess,
   judgeThrottle,
@@ -16,10 +16,10 @@ import type {
   LoginRequest,
 } from './authenticate.ts';
 
-type DecideLogin = (
+type DecideLogin<Request extends LoginRequest, Decision> = (
   context: AuthContext,
-  request: LoginRequest,
-) => Promise<LoginDecision>;
+  request: Request,
+) => Promise<Decision>;
 
 interface ThrottleKeys {
   username: string | null;
@@ -28,16 +28,20 @@ interface ThrottleKeys {
 }
 
 /**
- * Wraps the credential check of every door. It rejects a login over a
- * failure limit without checking its secret, and records each decision as
- * one login event, which is also what the limits count. A fault (database
- * down) throws and records nothing, so it never counts.
+ * Wraps the whole decision of every door, the second factor of `verify`
+ * included. It rejects a login over a failure limit without checking its
+ * secret or code, and records each final decision as one login event,
+ * which is also what the limits count. A fault (database down) throws and
+ * records nothing, so it never counts.
  */
-export async function guardLogin(
+export async function guardLogin<
+  Request extends LoginRequest,
+  Decision extends LoginDecision,
+>(
   context: AuthContext,
-  request: LoginRequest,
-  decide: DecideLogin,
-): Promise<LoginDecision> {
+  request: Request,
+  decide: DecideLogin<Request, Decision>,
+): Promise<Decision | LoginDecision> {
   const { config, database } = context;
   const keys = findThrottleKeys(context, request);
 
@@ -74,24 +78,29 @@ export async function guardLogin(
   return decision;
 }
 
-// Webmail logins all come from the webmail server's address, so only the
-// account limit applies to them. Counting that address would let one
-// attacker behind the webmail lock out every webmail user.
+// Webmail logins usually come from the webmail server's address, so only
+// the account limit applies to them. Counting that address would let one
+// attacker behind the webmail lock out every webmail user. `verify`
+// receives the browser's address instead, so its logins count per address
+// unless that address is inside the webmail networks.
 function findThrottleKeys(
   context: AuthContext,
   request: LoginRequest,
 ): ThrottleKeys {
   const canonical = canonicalizeUsername(request.rawUsername);
+  const { services, webmail } = context.config;
   const serviceClass = classifyLogin(
     request.serviceName,
     request.remoteIP,
-    context.config.services,
-    context.config.webmail.blockList,
+    services,
+    webmail.blockList,
   );
+  const fromWebmailServer =
+    isWebmailAddress(request.remoteIP, webmail.blockList) ||
+    (serviceClass === 'webmail' && request.remoteIPIsEndUser !== true);
   return {
     username: canonical.ok ? canonical.username : null,
-    addressKey:
-      serviceClass === 'webmail' ? null : throttleAddressKey(request.remoteIP),
+    addressKey: fromWebmailServer ? null : throttleAddressKey(request.remoteIP),
     serviceClass,
   };
 }

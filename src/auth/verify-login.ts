@@ -1,9 +1,10 @@
 import {
-  authenticate,
+  decideLogin,
   type AuthContext,
   type LoginDecision,
   type LoginRequest,
 } from './authenticate.ts';
+import { guardLogin } from './login-guard.ts';
 import { checkSecondFactor, type SecondFactor } from './second-factor.ts';
 
 export interface VerifyRequest extends LoginRequest {
@@ -17,18 +18,26 @@ export interface VerifyDecision extends LoginDecision {
 }
 
 /**
- * Decides a login from a login page. A webmail login of an account with
- * 2FA on needs the account password and then one valid second factor. The
- * code is checked only after the password matched, so a wrong password
- * never spends a code. Every other login is decided by `authenticate`, and
- * its code is ignored, so with 2FA off the account password alone logs in
- * to webmail.
+ * Decides a login from a login page under the failure limits, and records
+ * the final decision in the login history. A webmail login of an account
+ * with 2FA on needs the account password and then one valid second factor.
+ * The code is checked only after the password matched, so a wrong password
+ * never spends a code, and a throttled login checks neither. Every other
+ * login is decided as by `authenticate`, and its code is ignored, so with
+ * 2FA off the account password alone logs in to webmail.
  */
 export async function verifyLogin(
   context: AuthContext,
   request: VerifyRequest,
 ): Promise<VerifyDecision> {
-  const decision = await authenticate(context, request);
+  return guardLogin(context, request, decideVerifyLogin);
+}
+
+async function decideVerifyLogin(
+  context: AuthContext,
+  request: VerifyRequest,
+): Promise<VerifyDecision> {
+  const decision = await decideLogin(context, request);
   const account = decision.account;
   const needsSecondFactor =
     decision.outcome === 'accept' &&

@@ -7,6 +7,10 @@ import {
   isServiceClass,
   type ServiceClass,
 } from '../policy/service-class.ts';
+import {
+  ARGON2_COST_LIMITS,
+  describeArgon2CostExcess,
+} from '../crypto/password-hash.ts';
 import { TOMLReader } from './toml-reader.ts';
 import { readPureFTPd, type PureFTPdConfig } from './door-config.ts';
 import { DEFAULTS } from './defaults.ts';
@@ -30,6 +34,7 @@ export interface DatabaseConfig {
   passwordFile?: string;
   name: string;
   connectTimeoutSeconds: number;
+  queryTimeoutSeconds: number;
 }
 
 export interface Argon2Config {
@@ -158,6 +163,7 @@ function readDatabase(
       'password_file',
       'name',
       'connect_timeout_seconds',
+      'query_timeout_seconds',
     ],
     prefix,
   );
@@ -191,6 +197,13 @@ function readDatabase(
         { min: 0.1, max: 60 },
         prefix,
       ) ?? DEFAULTS.connectTimeoutSeconds,
+    queryTimeoutSeconds:
+      reader.optionalNumber(
+        table,
+        'query_timeout_seconds',
+        { min: 0.1, max: 3600 },
+        prefix,
+      ) ?? DEFAULTS.queryTimeoutSeconds,
   };
 }
 
@@ -293,12 +306,12 @@ function readArgon2(
   );
 
   const defaults = DEFAULTS.argon2;
-  return {
+  const argon2 = {
     memoryKiB:
       reader.optionalInteger(
         table,
         'memory_kib',
-        { min: 8192, max: 4194304 },
+        { min: 8192, max: ARGON2_COST_LIMITS.maxMemoryKiB },
         prefix,
       ) ?? defaults.memoryKiB,
     passes:
@@ -312,6 +325,16 @@ function readArgon2(
         prefix,
       ) ?? defaults.parallelism,
   };
+  const excess = describeArgon2CostExcess(argon2);
+  if (excess !== null) {
+    const key = 'passes' in table ? 'passes' : 'memory_kib';
+    reader.fail(
+      prefix + key,
+      `${excess}; lower argon2.memory_kib or argon2.passes, because one ` +
+        'hash must finish within the login deadline',
+    );
+  }
+  return argon2;
 }
 
 function readTOTP(

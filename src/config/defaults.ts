@@ -9,6 +9,11 @@ export const DEFAULTS = {
   deadlineSeconds: 5,
   /** Database connect and handshake timeout, in seconds. */
   connectTimeoutSeconds: 3,
+  /**
+   * Time one SQL statement may take, in seconds, for example while another
+   * session holds a table lock. A login also stops at its deadline.
+   */
+  queryTimeoutSeconds: 10,
   uid: 5000,
   gid: 5000,
   home: '/var/vmail/%d/%n',

@@ -27,6 +27,23 @@ const ARGON2_VERSION = 19;
 // stalling a login past its deadline.
 const MAX_PASSES = 64;
 
+/**
+ * Largest argon2 costs that passgate computes, for stored hashes and the
+ * config alike. Node runs argon2 on the libuv threadpool, where the login
+ * deadline cannot stop it, so the cost itself is bounded. The limit on
+ * memory times passes (KiB) covers PHP's default (64 MiB x 4), libsodium
+ * MODERATE (256 MiB x 3) and the second recommendation of RFC 9106 (64 MiB
+ * x 3), but not libsodium SENSITIVE (1 GiB x 4).
+ *
+ * Measured with bench/argon2-cost-cap.ts on a 2-core AMD EPYC VM with Node
+ * 24.22: one hash at 1 GiB x 2 passes took 2.5 s, and up to 5.7 s while
+ * other jobs kept both cores busy.
+ */
+export const ARGON2_COST_LIMITS = {
+  maxMemoryKiB: 1048576,
+  maxMemoryPassesKiB: 2097152,
+} as const;
+
 /** Hashes a password with argon2id and encodes the result as a PHC string. */
 export async function hashPassword(
   password: Uint8Array,
@@ -152,9 +169,28 @@ function parseParams(text: string): Argon2Params | null {
   }
   if (passes < 1 || passes > MAX_PASSES) return null;
   // Argon2 needs at least 8 KiB of memory per lane (RFC 9106 3.1).
-  if (memoryKiB < 8 * parallelism || memoryKiB > 4194304) return null;
+  if (memoryKiB < 8 * parallelism) return null;
+  const params = { memoryKiB, passes, parallelism };
+  return describeArgon2CostExcess(params) === null ? params : null;
+}
 
-  return { memoryKiB, passes, parallelism };
+/**
+ * Describes how argon2 costs exceed ARGON2_COST_LIMITS, or returns null
+ * when they are within them.
+ */
+export function describeArgon2CostExcess(params: Argon2Params): string | null {
+  const { maxMemoryKiB, maxMemoryPassesKiB } = ARGON2_COST_LIMITS;
+  if (params.memoryKiB > maxMemoryKiB) {
+    return `memory ${params.memoryKiB} KiB is above the limit of ${maxMemoryKiB} KiB`;
+  }
+  const product = params.memoryKiB * params.passes;
+  if (product > maxMemoryPassesKiB) {
+    return (
+      `memory times passes (${params.memoryKiB} KiB x ${params.passes}) ` +
+      `is ${product}, above the limit of ${maxMemoryPassesKiB}`
+    );
+  }
+  return null;
 }
 
 function decodeBase64(text: string): Buffer | null {

@@ -12,14 +12,17 @@ export function classifyLogin(
   services: Readonly<Record<string, ServiceClass>>,
   webmailNetworks: BlockList,
 ): ServiceClass | null {
-  if (remoteIP !== null && isWebmailAddress(remoteIP, webmailNetworks)) {
-    return 'webmail';
-  }
+  if (isWebmailAddress(remoteIP, webmailNetworks)) return 'webmail';
   const name = serviceName.toLowerCase();
   return Object.hasOwn(services, name) ? (services[name] ?? null) : null;
 }
 
-function isWebmailAddress(address: string, networks: BlockList): boolean {
+/** Tells whether a remote address is inside the webmail networks. */
+export function isWebmailAddress(
+  address: string | null,
+  networks: BlockList,
+): boolean {
+  if (address === null) return false;
   const family = isIP(address);
   if (family === 0) return false;
   return networks.check(address, family === 4 ? 'ipv4' : 'ipv6');

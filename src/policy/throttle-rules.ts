@@ -14,15 +14,19 @@ export interface ThrottleLimits {
 
 export type ThrottleScope = 'account' | 'address';
 
-// Rejections where the secret matched nothing, so the login may be a guess.
-// Unknown and disabled accounts count like a wrong password, because a
-// difference would tell an attacker which usernames exist.
+// Rejections where the secret or the second factor matched nothing, so the
+// login may be a guess. Unknown and disabled accounts count like a wrong
+// password, because a difference would tell an attacker which usernames
+// exist. A code from outside the TOTP window counts like a wrong code,
+// because it is not valid now and a guess can land there too.
 const GUESS_REASONS: ReadonlySet<Reason> = new Set<Reason>([
   'invalid-username',
   'unknown-account',
   'account-disabled',
   'wrong-password',
   'wrong-app-password',
+  'wrong-second-factor',
+  'clock-drift',
 ]);
 
 /**
@@ -31,6 +35,12 @@ const GUESS_REASONS: ReadonlySet<Reason> = new Set<Reason>([
  * IMAP under 2FA or a disabled app password. It comes from a stale client,
  * and counting it would lock the user out of their working app passwords.
  * The reply to the client is the same either way.
+ *
+ * The right account password with an empty code (`second-factor-required`)
+ * does not count either: it guesses no code, and login pages that ask for
+ * the code only after a first submit send it on every login. A reused code
+ * (`code-already-used`) comes from a double submit and does not count.
+ * Every typed code that is wrong counts, so codes cannot be probed freely.
  */
 export function countsAsFailedGuess(decision: {
   outcome: 'accept' | 'reject';

@@ -18,11 +18,20 @@ export interface ResultHeader {
  */
 export class Database {
   private readonly connection: mysql.Connection;
+  private readonly queryTimeoutSeconds: number;
 
-  private constructor(connection: mysql.Connection) {
+  private constructor(
+    connection: mysql.Connection,
+    queryTimeoutSeconds: number,
+  ) {
     this.connection = connection;
+    this.queryTimeoutSeconds = queryTimeoutSeconds;
   }
 
+  /**
+   * Connects with the connect timeout of `config`. Every statement of the
+   * connection is then bounded by its query timeout.
+   */
   static async open(config: DatabaseConfig): Promise<Database> {
     const password = readDatabasePassword(config);
     try {
@@ -39,28 +48,43 @@ export class Database {
         bigNumberStrings: false,
         charset: 'utf8mb4_bin',
       });
-      return new Database(connection);
+      return new Database(connection, config.queryTimeoutSeconds);
     } catch (error) {
-      throw mapDriverError(error, 'connect');
+      throw mapDriverError(error, `connect to ${describeServer(config)}`);
     }
   }
 
   async query<Row>(sql: string, values: SQLValue[] = []): Promise<Row[]> {
-    try {
-      const [rows] = await this.connection.execute(sql, values);
-      return rows as Row[];
-    } catch (error) {
-      throw mapDriverError(error, 'query');
-    }
+    const result = await this.execute(sql, values, 'query');
+    return result as Row[];
   }
 
   async run(sql: string, values: SQLValue[] = []): Promise<ResultHeader> {
+    const result = await this.execute(sql, values, 'update');
+    const header = result as mysql.ResultSetHeader;
+    return { affectedRows: header.affectedRows, insertId: header.insertId };
+  }
+
+  // A statement that times out may still run on the server, and mysql2
+  // would queue the next command behind it, so the connection is dropped.
+  private async execute(
+    sql: string,
+    values: SQLValue[],
+    operation: string,
+  ): Promise<unknown> {
+    const timeout = Math.round(this.queryTimeoutSeconds * 1000);
     try {
-      const [result] = await this.connection.execute(sql, values);
-      const header = result as mysql.ResultSetHeader;
-      return { affectedRows: header.affectedRows, insertId: header.insertId };
+      const [result] = await this.connection.execute({ sql, values, timeout });
+      return result;
     } catch (error) {
-      throw mapDriverError(error, 'update');
+      if (!isQueryTimeout(error)) throw mapDriverError(error, operation);
+      this.connection.destroy();
+      throw new PassgateError(
+        ERROR_CODES.DATABASE_UNAVAILABLE,
+        `database ${operation} timed out after ${this.queryTimeoutSeconds} s ` +
+          '(database.query_timeout_seconds); look for a long transaction ' +
+          'or a table lock in SHOW PROCESSLIST',
+      );
     }
   }
 
@@ -96,6 +120,18 @@ export class Database {
     clearTimeout(timer);
     this.connection.destroy();
   }
+}
+
+// mysql2 reports its own statement timeout with this code and the syscall
+// "query"; the same code without it is a lost packet sequence.
+function isQueryTimeout(error: unknown): boolean {
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  return code === 'PROTOCOL_SEQUENCE_TIMEOUT' && syscall === 'query';
+}
+
+function describeServer(config: DatabaseConfig): string {
+  if (config.socket !== undefined) return config.socket;
+  return `${config.host ?? 'localhost'}:${config.port}`;
 }
 
 // The file must be private to its owner, like the site key.

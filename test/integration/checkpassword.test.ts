@@ -428,7 +428,7 @@ describe('checkpassword temporary failures', () => {
       assert.equal(lookup.exitCode, 111, lookup.stderr);
       assert.match(
         login.stderr,
-        /event=login .*outcome=tempfail reason=database-unavailable .*error="database unavailable: connect failed with ENOENT"/,
+        /event=login .*outcome=tempfail reason=database-unavailable .*error="database unavailable: connect to \/\S+\.sock failed with ENOENT"/,
       );
       assert.match(
         lookup.stderr,

@@ -17,6 +17,10 @@ const COMPOSED = 'caf\u00e9-Passw0rd';
 const DECOMPOSED = 'cafe\u0301-Passw0rd';
 const LATIN1 = Buffer.from('caf\xe9-Passw0rd', 'latin1');
 const IMAP = { SERVICE: 'imap', TCPREMOTEIP: '192.0.2.10' };
+// Salt (16 bytes) and digest (32 bytes) of a made-up argon2 hash, in the
+// unpadded base64 of PHC strings.
+const HASH_SALT = 'c29tZXNhbHRzb21lc2FsdA';
+const HASH_DIGEST = 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g';
 
 // Dovecot's doveadm is the oracle for every Dovecot scheme. The password
 // goes through printf in a shell, because Node encodes every argument as
@@ -174,6 +178,31 @@ describe('legacy hash import and login', () => {
     const log = readFileSync(site.logPath, 'utf8');
     assert.match(log, /reason=unknown-hash-scheme user=odd@example.org/);
     assert.doesNotMatch(log, /FGqnKXIV/);
+  });
+
+  test('argon2 above cost limit is refused', async () => {
+    const database = readFileSync(site.configPath, 'utf8').match(
+      /^name = "(.*)"$/m,
+    )?.[1];
+    assert.ok(database);
+    const tail = `${HASH_SALT}$${HASH_DIGEST}`;
+    await mariadb?.rootQuery(
+      `INSERT INTO ${database}.accounts (username, password_hash, ` +
+        `created_at, updated_at) VALUES ('costly@example.org', ` +
+        `'$argon2id$v=19$m=1048576,t=4,p=1$${tail}', NOW(), NOW())`,
+    );
+    const line = `costly2@example.org\t{ARGON2I}$argon2i$v=19$m=524288,t=8,p=1$${tail}\n`;
+
+    const result = await login(site, 'costly@example.org', PASSWORD);
+    const imported = await site.cli(['user', 'import', '-', '--json'], line);
+
+    assert.equal(result.exitCode, 1, result.stderr);
+    const log = readFileSync(site.logPath, 'utf8');
+    assert.match(log, /reason=unknown-hash-scheme user=costly@example.org/);
+    assert.doesNotMatch(log, new RegExp(HASH_DIGEST));
+    assert.equal(imported.exitCode, 2, imported.stderr);
+    const report = JSON.parse(imported.stdout);
+    assert.match(report.rejected[0].reason, /unknown-hash-scheme/);
   });
 });
 

@@ -71,6 +71,8 @@ user = "passgate"
 password_file = "/etc/passgate/db.password"   # or password = "..."
 name = "passgate"
 # connect_timeout_seconds = ${DEFAULTS.connectTimeoutSeconds}
+# Seconds one SQL statement may take (e.g. waiting for a table lock).
+# query_timeout_seconds = ${DEFAULTS.queryTimeoutSeconds}
 
 [userdb]
 uid = ${DEFAULTS.uid}

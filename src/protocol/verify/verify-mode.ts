@@ -144,6 +144,7 @@ async function decideLogin(
         code: request.code,
         serviceName: origin.serviceName,
         remoteIP: origin.remoteIP,
+        remoteIPIsEndUser: true,
       },
     );
     logDecision(logger, 'login', origin, decision, {

@@ -81,6 +81,20 @@ describe('loadConfig with a valid file', () => {
     assert.equal(config.database.port, 3306);
     assert.deepEqual(config.argon2, DEFAULTS.argon2);
     assert.equal(config.otp.count, DEFAULTS.otpCount);
+    assert.equal(
+      config.database.queryTimeoutSeconds,
+      DEFAULTS.queryTimeoutSeconds,
+    );
+  });
+
+  it('reads the query timeout', () => {
+    const text = VALID.replace(
+      'name = "passgate"\n',
+      'name = "passgate"\nquery_timeout_seconds = 2.5\n',
+    );
+    const timed = loadConfig(writeConfig(text));
+
+    assert.equal(timed.database.queryTimeoutSeconds, 2.5);
   });
 
   it('is frozen', () => {
@@ -197,6 +211,27 @@ describe('loadConfig errors', () => {
       2,
       'userdb.home',
       /must be an absolute path/,
+    ],
+    [
+      'query timeout of zero',
+      '[database]\nquery_timeout_seconds = 0\n',
+      2,
+      'database.query_timeout_seconds',
+      /must be a number from 0.1 to 3600, got 0/,
+    ],
+    [
+      'argon2 memory above 1 GiB',
+      '[argon2]\nmemory_kib = 2097152\n',
+      2,
+      'argon2.memory_kib',
+      /must be an integer from 8192 to 1048576, got 2097152/,
+    ],
+    [
+      'argon2 cost above limit',
+      '[argon2]\nmemory_kib = 1048576\npasses = 8\n',
+      3,
+      'argon2.passes',
+      /memory times passes \(1048576 KiB x 8\) is 8388608, above the limit of 2097152/,
     ],
     [
       'unknown service class',

@@ -125,6 +125,18 @@ describe('parseStoredHash', () => {
     ['bad hex', '{SSHA.HEX}zz'],
     ['argon2 version 16', '$argon2id$v=16$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaA'],
     ['argon2 no parallelism', '$argon2id$v=19$m=65536,t=2$c2FsdHNhbHQ$aGFzaA'],
+    [
+      'argon2 above cost limit',
+      '$argon2id$v=19$m=2097152,t=16,p=1$c2FsdHNhbHQ$aGFzaA',
+    ],
+    [
+      'Dovecot ARGON2ID above cost limit',
+      '{ARGON2ID}$argon2id$v=19$m=1048576,t=8,p=1$c2FsdHNhbHQ$aGFzaA',
+    ],
+    [
+      'Dovecot ARGON2I above cost limit',
+      '{ARGON2I}$argon2i$v=19$m=524288,t=5,p=1$c2FsdHNhbHQ$aGFzaA',
+    ],
   ] as const;
 
   for (const [name, stored] of UNKNOWN) {

@@ -7,6 +7,7 @@ import {
   encodePHC,
   hashPassword,
   needsRehash,
+  describeArgon2CostExcess,
   parsePHC,
   verifyPassword,
   type Argon2Params,
@@ -119,6 +120,10 @@ describe('malformed PHC strings', () => {
       `$argon2id$v=19$m=31,t=1,p=4$${salt}$${hash}`,
     ],
     ['memory over 4 GiB', `$argon2id$v=19$m=4194305,t=1,p=1$${salt}$${hash}`],
+    ['memory over 1 GiB', `$argon2id$v=19$m=1048577,t=1,p=1$${salt}$${hash}`],
+    ['2 GiB times 16', `$argon2id$v=19$m=2097152,t=16,p=1$${salt}$${hash}`],
+    ['1 GiB times 4', `$argon2id$v=19$m=1048576,t=4,p=4$${salt}$${hash}`],
+    ['256 MiB times 9', `$argon2i$v=19$m=262144,t=9,p=1$${salt}$${hash}`],
     ['short salt', `$argon2id$v=19$m=8192,t=1,p=1$c2FsdA$${hash}`],
     ['short hash', `$argon2id$v=19$m=8192,t=1,p=1$${salt}$aGFz`],
     ['salt not base64', `$argon2id$v=19$m=8192,t=1,p=1$sa!t*salt*salt$${hash}`],
@@ -133,6 +138,44 @@ describe('malformed PHC strings', () => {
       assert.equal(await verifyPassword(PASSWORD, phc), false, name);
     });
   }
+});
+
+describe('argon2 cost limits', () => {
+  const salt = 'c29tZXNhbHRzb21lc2FsdA';
+  const hash = 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g';
+  const accepted: [string, number, number][] = [
+    ['PHP default', 65536, 4],
+    ['libsodium MODERATE', 262144, 3],
+    ['RFC 9106 second choice', 65536, 3],
+    ['1 GiB times 2', 1048576, 2],
+    ['256 MiB times 8', 262144, 8],
+  ];
+  for (const [name, memoryKiB, passes] of accepted) {
+    it(`parses ${name}`, () => {
+      const phc = `$argon2id$v=19$m=${memoryKiB},t=${passes},p=1$${salt}$${hash}`;
+      assert.deepEqual(parsePHC(phc)?.params, {
+        memoryKiB,
+        passes,
+        parallelism: 1,
+      });
+    });
+  }
+
+  it('describes memory above the limit', () => {
+    const params = { memoryKiB: 1048577, passes: 1, parallelism: 1 };
+    assert.match(
+      describeArgon2CostExcess(params) ?? '',
+      /memory 1048577 KiB is above the limit of 1048576 KiB/,
+    );
+  });
+
+  it('describes memory times passes above', () => {
+    const params = { memoryKiB: 1048576, passes: 8, parallelism: 1 };
+    assert.match(
+      describeArgon2CostExcess(params) ?? '',
+      /is 8388608, above the limit of 2097152/,
+    );
+  });
 });
 
 describe('parsePHC and encodePHC', () => {

@@ -24,6 +24,10 @@ describe('countsAsFailedGuess', () => {
     ['app-password-not-for-webmail', undefined, false],
     ['unknown-service', undefined, false],
     ['throttled', undefined, false],
+    ['wrong-second-factor', undefined, true],
+    ['clock-drift', undefined, true],
+    ['second-factor-required', undefined, false],
+    ['code-already-used', undefined, false],
   ];
 
   for (const [reason, appPasswordId, expected] of rows) {
