@@ -30,7 +30,7 @@ export async function withCommandContext(
   options: GlobalOptions,
   work: (context: CommandContext) => Promise<void>,
 ): Promise<void> {
-  const config = loadConfig(resolveConfigPath(options.config));
+  const config = loadConfig(resolveCLIConfigPath(options.config));
   const database = await Database.open(config.database);
   let siteKeys: SiteKeys | undefined;
   const context: CommandContext = {
@@ -44,6 +44,22 @@ export async function withCommandContext(
   } finally {
     await database.close();
   }
+}
+
+/**
+ * Resolves the config path from --config or PASSGATE_CONFIG, and rejects an
+ * empty one as a usage error rather than a file that cannot be read.
+ */
+export function resolveCLIConfigPath(flag: string | undefined): string {
+  const path = resolveConfigPath(flag);
+  if (path === '') {
+    throw new PassgateError(
+      ERROR_CODES.USAGE,
+      'config file path is empty: set --config or PASSGATE_CONFIG ' +
+        'to a file, or leave both unset',
+    );
+  }
+  return path;
 }
 
 /** Prints human text, or one JSON document with --json. */

@@ -488,7 +488,13 @@ describe('app-password commands', () => {
       'id not a number',
       ['app-password', 'disable', user, 'abc'],
       2,
-      /invalid app password id "NaN"/,
+      /invalid app password id "abc"/,
+    ],
+    [
+      'id with a fraction',
+      ['app-password', 'disable', user, '1.5'],
+      2,
+      /invalid app password id "1\.5"/,
     ],
     [
       'unknown user',
@@ -507,6 +513,18 @@ describe('app-password commands', () => {
       ['app-password', 'add', user, '--scope', ','],
       2,
       /--scope is empty/,
+    ],
+    [
+      'empty scope item',
+      ['app-password', 'add', user, '--scope', 'imap,,smtp'],
+      2,
+      /--scope "imap,,smtp" has an empty item/,
+    ],
+    [
+      'impossible expiry date',
+      ['app-password', 'add', user, '--expires', '2027-02-30'],
+      2,
+      /--expires "2027-02-30" is not an ISO 8601 date/,
     ],
     [
       'past expiry',
@@ -602,6 +620,16 @@ describe('2fa commands', () => {
       result,
       2,
       /--count must be an integer from 1 to 100, got 0/,
+    );
+  });
+
+  it('otp count names the text', async () => {
+    const result = await started().cli(['2fa', 'otp', user, '--count', 'abc']);
+
+    assertOneLineError(
+      result,
+      2,
+      /--count must be an integer from 1 to 100, got abc$/m,
     );
   });
 
@@ -810,6 +838,30 @@ describe('help and usage', () => {
       result.stderr,
       'passgate: cannot read config file /nonexistent.toml: ENOENT\n',
     );
+  });
+
+  it('rejects an empty --config', async () => {
+    const result = await runCommand(PASSGATE_BIN, [
+      '--config',
+      '',
+      'user',
+      'list',
+    ]);
+    recordOutput('passgate user list stderr', result.stderr);
+
+    assertOneLineError(result, 2, /^passgate: config file path is empty/);
+  });
+
+  it('rejects an empty PASSGATE_CONFIG', async () => {
+    const result = await runCommand('/usr/bin/env', [
+      'PASSGATE_CONFIG=',
+      PASSGATE_BIN,
+      'user',
+      'list',
+    ]);
+    recordOutput('passgate user list stderr', result.stderr);
+
+    assertOneLineError(result, 2, /^passgate: config file path is empty/);
   });
 
   it('takes the last repeated --config', async () => {

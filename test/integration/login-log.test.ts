@@ -90,4 +90,14 @@ describe('passgate log', () => {
       /--limit must be an integer from 1 to 1000, got 0/,
     );
   });
+
+  it('names a limit that is not a number', async () => {
+    const result = await site.cli(['log', USER, '--limit', 'ten']);
+
+    assert.equal(result.exitCode, 2);
+    assert.match(
+      result.stderr,
+      /--limit must be an integer from 1 to 1000, got ten\n/,
+    );
+  });
 });

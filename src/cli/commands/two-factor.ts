@@ -26,6 +26,7 @@ import {
   type CommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { parseIntegerOption } from '../integer-option.ts';
 import { afterSecurityChange } from '../account-change.ts';
 
 interface UserOptions extends GlobalOptions {
@@ -37,7 +38,7 @@ interface TOTPOptions extends UserOptions {
 }
 
 interface OTPOptions extends UserOptions {
-  count?: number;
+  count?: string;
 }
 
 export const twoFactorTOTPCommand: CommandModule<GlobalOptions, TOTPOptions> = {
@@ -141,18 +142,15 @@ export const twoFactorOTPCommand: CommandModule<GlobalOptions, OTPOptions> = {
     yargs
       .positional('user', { type: 'string', demandOption: true })
       .option('count', {
-        type: 'number',
+        type: 'string',
         describe: 'How many to generate (1 to 100)',
       }),
   handler: (options) =>
     withCommandContext(options, async (context) => {
-      const count = options.count ?? context.config.otp.count;
-      if (!Number.isInteger(count) || count < 1 || count > 100) {
-        throw new PassgateError(
-          ERROR_CODES.INVALID_ARGUMENT,
-          `--count must be an integer from 1 to 100, got ${count}`,
-        );
-      }
+      const count =
+        options.count === undefined
+          ? context.config.otp.count
+          : parseIntegerOption('--count', options.count, { min: 1, max: 100 });
       const account = await requireAccount(context.database, options.user);
       const key = context.siteKeys().oneTimePassword;
       const codes = Array.from({ length: count }, generateOneTimePassword);
