@@ -5,7 +5,11 @@ import {
 } from '../config/config.ts';
 import { readSiteKeys, type SiteKeys } from '../crypto/site-key.ts';
 import { ERROR_CODES, PassgateError } from '../errors/index.ts';
-import { canonicalizeUsername } from '../policy/username.ts';
+import {
+  canonicalizeUsername,
+  MAX_USERNAME_LENGTH,
+  type UsernameResult,
+} from '../policy/username.ts';
 import { findAccount, type Account } from '../storage/accounts.ts';
 import { Database } from '../storage/database.ts';
 
@@ -78,11 +82,21 @@ export function parseUsername(raw: string): string {
   if (!canonical.ok) {
     throw new PassgateError(
       ERROR_CODES.INVALID_ARGUMENT,
-      `invalid username ${JSON.stringify(raw)}: ${canonical.reason}`,
+      `invalid username ${JSON.stringify(raw)}: ` +
+        USERNAME_PROBLEMS[canonical.reason],
     );
   }
   return canonical.username;
 }
+
+type UsernameProblem = Extract<UsernameResult, { ok: false }>['reason'];
+
+const USERNAME_PROBLEMS: Record<UsernameProblem, string> = {
+  empty: 'the username is empty',
+  'invalid-character':
+    'the username starts or ends with whitespace or contains a control character',
+  'too-long': `the username is longer than ${MAX_USERNAME_LENGTH} characters`,
+};
 
 /** Finds the account or throws NOT_FOUND naming it. */
 export async function requireAccount(

@@ -129,6 +129,26 @@ describe('user commands', () => {
     );
 
     assertOneLineError(result, 2, /invalid username "space@example.org "/);
+    assert.match(
+      result.stderr,
+      /: the username starts or ends with whitespace or contains a control character$/m,
+    );
+  });
+
+  it('user show names username problems', async () => {
+    const empty = await started().cli(['user', 'show', '']);
+    const long = await started().cli(['user', 'show', `${'a'.repeat(256)}`]);
+
+    assertOneLineError(
+      empty,
+      2,
+      /invalid username "": the username is empty$/m,
+    );
+    assertOneLineError(
+      long,
+      2,
+      /: the username is longer than 255 characters$/m,
+    );
   });
 
   it('user add rejects a short password', async () => {
@@ -809,14 +829,28 @@ describe('help and usage', () => {
   }
 
   const errors: [string, string[], RegExp][] = [
-    ['unknown command', ['frobnicate'], /Unknown argument: frobnicate/],
+    [
+      'unknown command',
+      ['frobnicate'],
+      /^passgate: unknown command or argument "frobnicate"; see "passgate --help"$/m,
+    ],
     [
       'unknown option',
       ['user', 'list', '--colour'],
-      /Unknown argument: colour/,
+      /^passgate: unknown option "--colour"; see "passgate --help"$/m,
     ],
-    ['missing argument', ['user', 'show'], /Not enough non-option arguments/],
-    ['no command', [], /name a command/],
+    [
+      'unknown option with a value',
+      ['user', 'list', '--colour=red'],
+      /^passgate: unknown option "--colour"/,
+    ],
+    ['missing argument', ['user', 'show'], /not enough non-option arguments/],
+    ['no command', [], /^passgate: name a command; see "passgate --help"$/m],
+    [
+      'no user command',
+      ['user'],
+      /^passgate: name a user command; see "passgate user --help"$/m,
+    ],
   ];
   for (const [name, args, message] of errors) {
     it(`rejects ${name}`, async () => {
