@@ -4,7 +4,9 @@ import {
   isPassgateError,
   PassgateError,
 } from '../errors/index.ts';
+import packageJSON from '../../package.json' with { type: 'json' };
 import { EXIT, exitStatusForError } from '../protocol/exit-codes.ts';
+import { LOGIN_MODE_SUMMARIES } from '../protocol/login-mode-help.ts';
 import * as commands from './commands/index.ts';
 import type { GlobalOptions } from './context.ts';
 
@@ -109,10 +111,22 @@ export function buildParser(args: string[]): Argv<GlobalOptions> {
     .demandCommand(1, 'name a command; see "passgate --help"')
     .strict()
     .fail((message, error) => rethrowAsUsageError(message, error, args))
+    .epilogue(describeLoginModes())
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version(packageJSON.version)
     .wrap(Math.min(100, process.stdout.columns ?? 80)) as Argv<GlobalOptions>;
+}
+
+function describeLoginModes(): string {
+  const width = Math.max(...LOGIN_MODE_SUMMARIES.map(([mode]) => mode.length));
+  const lines = LOGIN_MODE_SUMMARIES.map(
+    ([mode, summary]) => `  passgate ${mode.padEnd(width)}  ${summary}`,
+  );
+  return (
+    'Login modes, run by a mail or web server (see "passgate MODE --help"):\n' +
+    lines.join('\n')
+  );
 }
 
 // Validation failures arrive with a message only; errors thrown by a

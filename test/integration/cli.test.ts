@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { startMariaDB, type MariaDBServer } from '../support/mariadb.ts';
@@ -858,6 +861,32 @@ describe('help and usage', () => {
     });
   }
 
+  it('--version prints the package version', async () => {
+    const packageJSON = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'),
+    );
+    const result = await runCommand(PASSGATE_BIN, ['--version']);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, `${packageJSON.version}\n`);
+  });
+
+  it('--help lists the login modes', async () => {
+    const result = await runCommand(PASSGATE_BIN, ['--help']);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    for (const mode of [
+      'checkpassword',
+      'verify',
+      'pure-authd',
+      'pam',
+      'apache',
+      'lua-bridge',
+    ]) {
+      assert.match(result.stdout, new RegExp(`^  passgate ${mode} +\\S`, 'm'));
+    }
+  });
+
   it('names a missing config file', async () => {
     const result = await runCommand(PASSGATE_BIN, [
       '--config',
@@ -935,3 +964,66 @@ function assertNoSecret(text: string, secrets: string[]): void {
     assert.equal(text.includes(secret.replaceAll('-', '')), false);
   }
 }
+
+describe('login mode help', () => {
+  const modes = ['checkpassword', 'pam', 'apache', 'pure-authd', 'lua-bridge'];
+
+  async function runModeHelp(argv: string[]) {
+    const logBefore = readFileSync(started().logPath, 'utf8');
+    const result = await runCommand('/usr/bin/env', [
+      `PASSGATE_CONFIG=${started().configPath}`,
+      'AUTHD_ACCOUNT=help@example.org',
+      ...argv,
+    ]);
+    recordOutput(`${argv.join(' ')} stderr`, result.stderr);
+    const logAfter = readFileSync(started().logPath, 'utf8');
+    return { result, logGrew: logAfter !== logBefore };
+  }
+
+  for (const mode of modes) {
+    for (const flag of ['--help', '-h']) {
+      it(`${mode} ${flag} prints usage`, async () => {
+        const { result, logGrew } = await runModeHelp([
+          PASSGATE_BIN,
+          mode,
+          flag,
+        ]);
+
+        assert.equal(result.exitCode, 2, result.stderr);
+        assert.match(result.stdout, new RegExp(`^Usage: passgate ${mode} `));
+        assert.doesNotMatch(result.stdout, /^auth_ok:/m);
+        assert.equal(result.stderr, '');
+        assert.equal(logGrew, false, 'the help request was logged');
+      });
+    }
+  }
+
+  it('help after --config counts', async () => {
+    const { result } = await runModeHelp([
+      PASSGATE_BIN,
+      'checkpassword',
+      '--config',
+      started().configPath,
+      '--help',
+    ]);
+
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.match(result.stdout, /^Usage: passgate checkpassword /);
+  });
+
+  it('link name takes --help', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passgate-link-'));
+    try {
+      const link = join(dir, 'passgate-pure-authd');
+      symlinkSync(PASSGATE_BIN, link);
+      const { result, logGrew } = await runModeHelp([link, '--help']);
+
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.match(result.stdout, /^Usage: passgate pure-authd /);
+      assert.doesNotMatch(result.stdout, /^auth_ok:/m);
+      assert.equal(logGrew, false, 'the help request was logged');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
