@@ -386,12 +386,23 @@ describe('app-password commands', () => {
     assert.equal(output.appPasswords.length, 2);
     const [phone, laptop] = output.appPasswords;
     assert.equal(phone.name, 'phone');
-    assert.equal(phone.scope, 'all');
+    assert.deepEqual(phone.scope, [
+      'imap',
+      'pop3',
+      'smtp',
+      'sieve',
+      'dav',
+      'ftp',
+    ]);
     assert.equal(phone.enabled, true);
-    assert.equal(phone.expires, '-');
-    assert.equal(phone.lastUsed, '-');
+    assert.equal(phone.expired, false);
+    assert.equal(phone.expires, null);
+    assert.equal(phone.lastUsed, null);
+    assert.equal(phone.lastUsedService, null);
+    assert.equal(phone.lastUsedIP, null);
     assert.deepEqual(laptop.scope, ['imap', 'smtp']);
     assert.equal(laptop.expires, '2099-12-31T23:59:59Z');
+    assert.equal(laptop.expired, false);
     assertNoSecret(text, [jsonPassword, textPassword]);
   });
 
@@ -409,6 +420,38 @@ describe('app-password commands', () => {
       new RegExp(`^${firstId}\\tphone\\tall\\tyes\\t`, 'm'),
     );
     assertNoSecret(result.stdout, [jsonPassword, textPassword]);
+  });
+
+  it('list marks an expired password', async () => {
+    const added = await started().cliJSON([
+      'app-password',
+      'add',
+      user,
+      '--name',
+      'old',
+      '--expires',
+      '2099-01-01',
+    ]);
+    recordSecret(added.password);
+    await mariadb!.rootQuery(
+      `UPDATE \`${started().databaseName}\`.app_passwords ` +
+        'SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE ' +
+        `WHERE id = ${Number(added.id)}`,
+    );
+
+    const json = await started().cliJSON(['app-password', 'list', user]);
+    const text = await started().cli(['app-password', 'list', user]);
+    await started().cli(['app-password', 'delete', user, String(added.id)]);
+
+    const old = json.appPasswords.find(
+      (entry: { id: number }) => entry.id === added.id,
+    );
+    assert.equal(old.expired, true);
+    assert.equal(old.enabled, true);
+    assert.match(
+      text.stdout,
+      new RegExp(`^${added.id}\\told\\t.*\\tyes\\t.*Z \\(expired\\)\\t`, 'm'),
+    );
   });
 
   it('user show has no secret', async () => {
@@ -439,7 +482,7 @@ describe('app-password commands', () => {
     assert.match(phone.lastUsed, /^\d{4}-\d\d-\d\dT/);
     assert.equal(phone.lastUsedService, 'imap');
     assert.equal(phone.lastUsedIP, '203.0.113.9');
-    assert.equal(output.appPasswords[1].lastUsed, '-');
+    assert.equal(output.appPasswords[1].lastUsed, null);
   });
 
   it('disable and enable one', async () => {
