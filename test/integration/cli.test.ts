@@ -221,6 +221,12 @@ describe('user commands', () => {
     assert.match(result.stdout, /^2FA: +off$/m);
     assert.match(result.stdout, /^app passwords: +off \(0 of 0 enabled\)$/m);
     assert.doesNotMatch(result.stdout, /argon2/);
+    const valueColumns = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => /^[^:]+: +/.exec(line)?.[0].length);
+    assert.equal(valueColumns.length, 9);
+    assert.equal(new Set(valueColumns).size, 1, result.stdout);
   });
 
   it('user show names an unknown user', async () => {
@@ -645,6 +651,24 @@ describe('2fa commands', () => {
     assert.ok(output.uri.includes(output.secret));
   });
 
+  it('totp --json says the key is new', async () => {
+    await addUser('fresh-totp@example.org');
+    const output = await started().cliJSON([
+      '2fa',
+      'totp',
+      'fresh-totp@example.org',
+    ]);
+    recordSecret(output.secret);
+
+    assert.equal(output.replaced, false);
+  });
+
+  it('totp --json says it replaced a key', async () => {
+    const output = await started().cliJSON(['2fa', 'totp', user]);
+
+    assert.equal(output.replaced, true);
+  });
+
   it('totp prints key, URI and QR', async () => {
     const result = await started().cli(['2fa', 'totp', user]);
     const key = /key: ((?:[A-Z2-7]{4} ?){8})/.exec(result.stdout)?.[1] ?? '';
@@ -658,6 +682,19 @@ describe('2fa commands', () => {
     );
     assert.match(result.stdout, /uri: otpauth:\/\/totp\//);
     assert.match(result.stdout, /[▀▄█]/);
+  });
+
+  it('totp names the replaced key', async () => {
+    const result = await started().cli(['2fa', 'totp', user]);
+    const key = /key: ((?:[A-Z2-7]{4} ?){8})/.exec(result.stdout)?.[1] ?? '';
+    recordSecret(key.replaceAll(' ', ''));
+    recordSecret(key.trim());
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /^This replaced the previous TOTP key, so codes from it no longer work\.$/m,
+    );
   });
 
   it('otp --count prints codes once', async () => {
@@ -701,10 +738,16 @@ describe('2fa commands', () => {
 
   it('on and off keep the factors', async () => {
     const on = await started().cliJSON(['2fa', 'on', user]);
+    const warning = await started().cli(['2fa', 'on', user]);
     const off = await started().cli(['2fa', 'off', user]);
     const state = await started().cliJSON(['user', 'show', user]);
 
     assert.deepEqual(on, { user, twoFactor: true });
+    assert.equal(warning.exitCode, 0, warning.stderr);
+    assert.match(
+      warning.stderr,
+      /^passgate: warning: app passwords are off for twofactor@example\.org, so every mail client \(IMAP, POP3, SMTP\.\.\.\) is now rejected; switch them on with: passgate app-password on twofactor@example\.org$/m,
+    );
     assert.equal(off.exitCode, 0, off.stderr);
     assert.equal(off.stdout, `2FA of ${user} is off.\n`);
     assert.equal(state.totpKey, true);

@@ -47,8 +47,8 @@ function isExpired(entry: AppPassword, now: Date): boolean {
   return entry.expiresAt !== null && entry.expiresAt <= now;
 }
 
-// JSON gives every class of a scope and null for a missing value, as the
-// other commands do; the text form abbreviates with "all" and "-".
+// JSON lists every class of a scope and uses null for a missing value, as
+// the other commands do. The text form shows "all" and "-" instead.
 function toJSONEntry(entry: AppPassword, now: Date) {
   return {
     id: entry.id,

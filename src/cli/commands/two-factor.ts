@@ -92,8 +92,14 @@ async function printNewTOTPKey(
   key: string,
 ): Promise<void> {
   const uri = buildTOTPURI(context.config.totp.issuer, account.username, key);
+  const replaced = account.totpKeySealed !== null;
   if (context.json) {
-    printResult(context, '', { user: account.username, secret: key, uri });
+    printResult(context, '', {
+      user: account.username,
+      secret: key,
+      uri,
+      replaced,
+    });
     return;
   }
   const qr = await renderQR(uri);
@@ -101,10 +107,14 @@ async function printNewTOTPKey(
     context,
     `New TOTP key for ${account.username} (shown only now):\n\n` +
       `  key: ${key.replace(/(.{4})/g, '$1 ').trim()}\n  uri: ${uri}\n\n${qr}` +
+      (replaced ? `\n${REPLACED_KEY_NOTE}` : '') +
       switchOnHint(account),
     null,
   );
 }
+
+const REPLACED_KEY_NOTE =
+  'This replaced the previous TOTP key, so codes from it no longer work.';
 
 // The key is stored in canonical base32, so that what an authenticator app
 // computes from the original text is what passgate computes from the row.
@@ -119,14 +129,13 @@ async function importTOTPKey(
   await storeTOTPKey(context, account, encodeBase32(bytes));
   bytes.fill(0);
 
+  const replaced = account.totpKeySealed !== null;
   printResult(
     context,
     `Imported a TOTP key of ${keyBits} bits for ${account.username}.` +
-      (account.totpKeySealed === null
-        ? ''
-        : ' Codes from the old key no longer work.') +
+      (replaced ? ` ${REPLACED_KEY_NOTE}` : '') +
       switchOnHint(account),
-    { user: account.username, imported: true, keyBits },
+    { user: account.username, imported: true, keyBits, replaced },
   );
 }
 
@@ -189,20 +198,8 @@ function buildTwoFactorSwitch(
     handler: (options) =>
       withCommandContext(options, async (context) => {
         const account = await requireAccount(context.database, options.user);
-        if (on) {
-          const unused = await countUnusedOneTimePasswords(
-            context.database,
-            account.id,
-          );
-          if (account.totpKeySealed === null && unused === 0) {
-            throw new PassgateError(
-              ERROR_CODES.PRECONDITION_FAILED,
-              `${account.username} has no TOTP key and no unused one-time passwords; ` +
-                `create one with "passgate 2fa totp ${account.username}" or ` +
-                `"passgate 2fa otp ${account.username}" first`,
-            );
-          }
-        }
+        if (on) await requireSecondFactor(context, account);
+
         await setAccountFlag(
           context.database,
           account.id,
@@ -217,11 +214,40 @@ function buildTwoFactorSwitch(
             twoFactor: on,
           },
         );
+        if (on && !account.appPasswordsEnabled) warnMailClientsRefused(account);
         await afterSecurityChange(context, account.username, {
           endSessions: on,
         });
       }),
   };
+}
+
+async function requireSecondFactor(
+  context: CommandContext,
+  account: Account,
+): Promise<void> {
+  const unused = await countUnusedOneTimePasswords(
+    context.database,
+    account.id,
+  );
+  if (account.totpKeySealed === null && unused === 0) {
+    throw new PassgateError(
+      ERROR_CODES.PRECONDITION_FAILED,
+      `${account.username} has no TOTP key and no unused one-time passwords; ` +
+        `create one with "passgate 2fa totp ${account.username}" or ` +
+        `"passgate 2fa otp ${account.username}" first`,
+    );
+  }
+}
+
+// With 2FA on, a protocol login needs an app password, because mail
+// clients cannot ask for a code. With app passwords off, none can log in.
+function warnMailClientsRefused(account: Account): void {
+  process.stderr.write(
+    `passgate: warning: app passwords are off for ${account.username}, ` +
+      'so every mail client (IMAP, POP3, SMTP...) is now rejected; ' +
+      `switch them on with: passgate app-password on ${account.username}\n`,
+  );
 }
 
 export const twoFactorOnCommand = buildTwoFactorSwitch(true);
