@@ -746,7 +746,15 @@ describe('2fa commands', () => {
     assert.equal(warning.exitCode, 0, warning.stderr);
     assert.match(
       warning.stderr,
-      /^passgate: warning: app passwords are off for twofactor@example\.org, so every mail client \(IMAP, POP3, SMTP\.\.\.\) is now rejected; switch them on with: passgate app-password on twofactor@example\.org$/m,
+      /^passgate: warning: app passwords are off for twofactor@example\.org/,
+    );
+    assert.match(
+      warning.stderr,
+      /every mail client \(IMAP, POP3, SMTP\.\.\.\) is now rejected/,
+    );
+    assert.match(
+      warning.stderr,
+      /switch them on with: passgate app-password on twofactor@example\.org\n$/,
     );
     assert.equal(off.exitCode, 0, off.stderr);
     assert.equal(off.stdout, `2FA of ${user} is off.\n`);
