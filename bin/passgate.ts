@@ -1,5 +1,9 @@
 import { basename } from 'node:path';
 import { getExecutionArguments } from '../src/protocol/arguments.ts';
+import {
+  findLoginModeUsage,
+  isHelpRequest,
+} from '../src/protocol/login-mode-help.ts';
 
 // The one entry: pick the mode from the name the program was called by or
 // its first argument, then hand over. Login modes never load the CLI.
@@ -40,15 +44,26 @@ async function main(): Promise<number> {
   const args = getExecutionArguments();
   const calledAs = basename(process.argv0).replace(/^passgate-/, '');
 
-  if (isLoginMode(calledAs)) {
-    return (await LOGIN_MODES[calledAs]())(args);
-  }
-  if (isLoginMode(args[0])) {
-    return (await LOGIN_MODES[args[0]]())(args.slice(1));
-  }
+  if (isLoginMode(calledAs)) return runLoginMode(calledAs, args);
+  if (isLoginMode(args[0])) return runLoginMode(args[0], args.slice(1));
 
   const { runCLI } = await import('../src/cli/main.ts');
   return runCLI(args);
+}
+
+// --help prints the usage without reading a request, the config or the
+// log. It exits 2 and never 0, because mod_authnz_external and pam_exec
+// take exit status 0 as an accepted login.
+async function runLoginMode(
+  mode: LoginMode,
+  args: readonly string[],
+): Promise<number> {
+  const usage = findLoginModeUsage(mode);
+  if (usage !== undefined && isHelpRequest(args)) {
+    process.stdout.write(usage);
+    return 2;
+  }
+  return (await LOGIN_MODES[mode]())(args);
 }
 
 // A bug that escapes every handler must end a login with 111, never 0 and

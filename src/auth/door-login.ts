@@ -51,11 +51,12 @@ export async function decideDoorLogin(
 ): Promise<DoorLoginResult> {
   const { origin } = request;
   let logger = new Logger();
-  const deadline = new Deadline(DEFAULTS.deadlineSeconds, () => {
+  let deadlineSeconds: number = DEFAULTS.deadlineSeconds;
+  const deadline = new Deadline(deadlineSeconds, () => {
     logFault(logger, 'login', origin, {
       outcome: 'tempfail',
       reason: 'deadline-exceeded',
-      error: 'the deadline passed before a decision',
+      error: `no decision within ${deadlineSeconds} s (deadline_seconds)`,
     });
     options.onDeadline?.();
   });
@@ -64,7 +65,9 @@ export async function decideDoorLogin(
     const environment = loadLoginEnvironment(request.configFile);
     const { config } = environment;
     logger = environment.logger;
-    deadline.reset(options.deadlineSeconds?.(config) ?? config.deadlineSeconds);
+    deadlineSeconds =
+      options.deadlineSeconds?.(config) ?? config.deadlineSeconds;
+    deadline.reset(deadlineSeconds);
     origin.serviceName = options.serviceName?.(config) ?? origin.serviceName;
 
     const decision = await authenticateOnce(environment, request);

@@ -5,7 +5,11 @@ import {
 } from '../config/config.ts';
 import { readSiteKeys, type SiteKeys } from '../crypto/site-key.ts';
 import { ERROR_CODES, PassgateError } from '../errors/index.ts';
-import { canonicalizeUsername } from '../policy/username.ts';
+import {
+  canonicalizeUsername,
+  MAX_USERNAME_LENGTH,
+  type UsernameResult,
+} from '../policy/username.ts';
 import { findAccount, type Account } from '../storage/accounts.ts';
 import { Database } from '../storage/database.ts';
 
@@ -30,7 +34,7 @@ export async function withCommandContext(
   options: GlobalOptions,
   work: (context: CommandContext) => Promise<void>,
 ): Promise<void> {
-  const config = loadConfig(resolveConfigPath(options.config));
+  const config = loadConfig(resolveCLIConfigPath(options.config));
   const database = await Database.open(config.database);
   let siteKeys: SiteKeys | undefined;
   const context: CommandContext = {
@@ -44,6 +48,22 @@ export async function withCommandContext(
   } finally {
     await database.close();
   }
+}
+
+/**
+ * Resolves the config path from --config or PASSGATE_CONFIG, and rejects an
+ * empty one as a usage error rather than a file that cannot be read.
+ */
+export function resolveCLIConfigPath(flag: string | undefined): string {
+  const path = resolveConfigPath(flag);
+  if (path === '') {
+    throw new PassgateError(
+      ERROR_CODES.USAGE,
+      'config file path is empty: set --config or PASSGATE_CONFIG ' +
+        'to a file, or leave both unset',
+    );
+  }
+  return path;
 }
 
 /** Prints human text, or one JSON document with --json. */
@@ -62,11 +82,21 @@ export function parseUsername(raw: string): string {
   if (!canonical.ok) {
     throw new PassgateError(
       ERROR_CODES.INVALID_ARGUMENT,
-      `invalid username ${JSON.stringify(raw)}: ${canonical.reason}`,
+      `invalid username ${JSON.stringify(raw)}: ` +
+        USERNAME_PROBLEMS[canonical.reason],
     );
   }
   return canonical.username;
 }
+
+type UsernameProblem = Extract<UsernameResult, { ok: false }>['reason'];
+
+const USERNAME_PROBLEMS: Record<UsernameProblem, string> = {
+  empty: 'the username is empty',
+  'invalid-character':
+    'the username starts or ends with whitespace or contains a control character',
+  'too-long': `the username is longer than ${MAX_USERNAME_LENGTH} characters`,
+};
 
 /** Finds the account or throws NOT_FOUND naming it. */
 export async function requireAccount(

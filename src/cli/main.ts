@@ -4,7 +4,9 @@ import {
   isPassgateError,
   PassgateError,
 } from '../errors/index.ts';
+import packageJSON from '../../package.json' with { type: 'json' };
 import { EXIT, exitStatusForError } from '../protocol/exit-codes.ts';
+import { LOGIN_MODE_SUMMARIES } from '../protocol/login-mode-help.ts';
 import * as commands from './commands/index.ts';
 import type { GlobalOptions } from './context.ts';
 
@@ -108,21 +110,65 @@ export function buildParser(args: string[]): Argv<GlobalOptions> {
   return parser
     .demandCommand(1, 'name a command; see "passgate --help"')
     .strict()
-    .fail(rethrowAsUsageError)
+    .fail((message, error) => rethrowAsUsageError(message, error, args))
+    .epilogue(describeLoginModes())
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version(packageJSON.version)
     .wrap(Math.min(100, process.stdout.columns ?? 80)) as Argv<GlobalOptions>;
+}
+
+function describeLoginModes(): string {
+  const width = Math.max(...LOGIN_MODE_SUMMARIES.map(([mode]) => mode.length));
+  const lines = LOGIN_MODE_SUMMARIES.map(
+    ([mode, summary]) => `  passgate ${mode.padEnd(width)}  ${summary}`,
+  );
+  return (
+    'Login modes, run by a mail or web server (see "passgate MODE --help"):\n' +
+    lines.join('\n')
+  );
 }
 
 // Validation failures arrive with a message only; errors thrown by a
 // handler arrive as they are.
-function rethrowAsUsageError(message: string, error: Error | undefined): never {
+function rethrowAsUsageError(
+  message: string,
+  error: Error | undefined,
+  args: readonly string[],
+): never {
   if (error !== undefined) throw error;
-  throw new PassgateError(
-    ERROR_CODES.USAGE,
-    `${message}; see "passgate --help"`,
+  const problem = rewordParseFailure(message, args);
+  const hint = problem.includes('--help"') ? '' : '; see "passgate --help"';
+  throw new PassgateError(ERROR_CODES.USAGE, `${problem}${hint}`);
+}
+
+/**
+ * Rewords a yargs validation message in passgate's style: lowercase, and
+ * each unknown word quoted as typed. yargs drops the dashes of an unknown
+ * option, so they are looked up in args.
+ */
+export function rewordParseFailure(
+  message: string,
+  args: readonly string[],
+): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (unknown === null) {
+    return message.charAt(0).toLowerCase() + message.slice(1);
+  }
+  const names = unknown[1]!.split(', ');
+  const typed = names.map((name) => findTypedArgument(name, args));
+  const list = typed.map((word) => JSON.stringify(word)).join(', ');
+  return typed.every((word) => word.startsWith('-'))
+    ? `unknown option ${list}`
+    : `unknown command or argument ${list}`;
+}
+
+function findTypedArgument(name: string, args: readonly string[]): string {
+  const option = args.find(
+    (arg) =>
+      /^--?[^-]/.test(arg) && arg.replace(/^--?/, '').split('=')[0] === name,
   );
+  return option?.split('=')[0] ?? name;
 }
 
 /** Runs one CLI command and returns the exit status. */

@@ -5,6 +5,17 @@ export const MIN_PASSWORD_LENGTH = 8;
 // Dovecot passes user and password in at most 512 bytes on fd 3.
 export const MAX_PASSWORD_BYTES = 256;
 
+const CTRL_C = '\u0003';
+const CTRL_D = '\u0004';
+const DELETE = '\u007f';
+const BACKSPACE = '\b';
+
+/** State of a hidden prompt after some keys: still typing, done or cancelled. */
+export interface PromptState {
+  status: 'typing' | 'done' | 'cancelled';
+  answer: string;
+}
+
 /**
  * Reads a new account password: the first line of standard input with
  * --password-stdin, else asked twice on the terminal without echo.
@@ -40,6 +51,8 @@ async function readStdinLine(): Promise<string> {
   return line;
 }
 
+// The first answer is checked before the second prompt, so a password that
+// cannot be used is rejected before the user types it again.
 async function promptTwice(): Promise<string> {
   if (!process.stdin.isTTY) {
     throw new PassgateError(
@@ -48,40 +61,60 @@ async function promptTwice(): Promise<string> {
     );
   }
   const first = await promptHidden('New password: ');
+  validatePassword(first);
+
   const second = await promptHidden('Repeat password: ');
   if (first !== second) throw invalid('the two passwords differ');
   return first;
 }
 
+/**
+ * Applies keys typed at a hidden prompt. Enter ends the input, Ctrl-C and
+ * Ctrl-D (end of transmission) cancel it, and Delete or Backspace erases
+ * the last character.
+ */
+export function applyPromptKeys(state: PromptState, keys: string): PromptState {
+  let answer = state.answer;
+  for (const key of keys) {
+    if (key === '\r' || key === '\n') return { status: 'done', answer };
+    if (key === CTRL_C || key === CTRL_D) {
+      return { status: 'cancelled', answer: '' };
+    }
+    if (key === DELETE || key === BACKSPACE)
+      answer = [...answer].slice(0, -1).join('');
+    else answer += key;
+  }
+  return { status: 'typing', answer };
+}
+
 function promptHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
-    let answer = '';
+    let state: PromptState = { status: 'typing', answer: '' };
     process.stderr.write(prompt);
     stdin.setRawMode(true);
     stdin.resume();
     const onData = (data: Buffer) => {
-      for (const character of data.toString('utf8')) {
-        if (character === '\r' || character === '\n') {
-          finish();
-          return resolve(answer);
-        }
-        if (character === '\u0003') {
-          finish();
-          return reject(invalid('cancelled'));
-        }
-        if (character === '\u007f') answer = answer.slice(0, -1);
-        else answer += character;
-      }
+      state = applyPromptKeys(state, data.toString('utf8'));
+      if (state.status === 'done') finish(() => resolve(state.answer));
+      if (state.status === 'cancelled') finish(() => reject(cancelled()));
     };
-    const finish = () => {
+    const onEnd = () => finish(() => reject(cancelled()));
+    const finish = (settle: () => void) => {
       stdin.off('data', onData);
+      stdin.off('end', onEnd);
       stdin.setRawMode(false);
       stdin.pause();
       process.stderr.write('\n');
+      settle();
     };
     stdin.on('data', onData);
+    stdin.on('end', onEnd);
   });
+}
+
+function cancelled(): PassgateError {
+  return new PassgateError(ERROR_CODES.USAGE, 'cancelled; nothing changed');
 }
 
 function invalid(message: string): PassgateError {

@@ -137,10 +137,13 @@ function parseTOML(file: string, text: string): Record<string, unknown> {
     return parse(text) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
-    const firstLine = error.message.split('\n')[0] ?? 'syntax error';
+    // smol-toml starts each message with its own "Invalid TOML document: ".
+    const firstLine = (error.message.split('\n')[0] ?? '')
+      .replace(/^Invalid TOML document: /i, '')
+      .trim();
     throw new PassgateError(
       ERROR_CODES.CONFIG_INVALID,
-      `${file}:${error.line}: invalid TOML: ${firstLine}`,
+      `${file}:${error.line}: invalid TOML: ${firstLine || 'syntax error'}`,
       { cause: error },
     );
   }

@@ -31,7 +31,9 @@ const THROTTLE_TEXT = {
 
 /**
  * Describes one login event in a sentence a person understands, e.g.
- * "refused on IMAP from 192.0.2.7: wrong password".
+ * "refused on IMAP from 192.0.2.7: wrong password". An explanation that
+ * starts with the verb continues the sentence instead of repeating it:
+ * "accepted on IMAP with the account password".
  */
 export function describeLoginEvent(event: DescribedEvent): string {
   const verb = event.outcome === 'accept' ? 'accepted' : 'refused';
@@ -40,7 +42,11 @@ export function describeLoginEvent(event: DescribedEvent): string {
       ? `service "${event.service}"`
       : (CLASS_NAMES[event.serviceClass] ?? event.serviceClass);
   const from = event.remoteIP === null ? '' : ` from ${event.remoteIP}`;
-  return `${verb} on ${where}${from}: ${explainLoginEvent(event)}`;
+  const explanation = explainLoginEvent(event);
+  if (explanation.startsWith(`${verb} `)) {
+    return `${verb} on ${where}${from} ${explanation.slice(verb.length + 1)}`;
+  }
+  return `${verb} on ${where}${from}: ${explanation}`;
 }
 
 /** Explains why an event ended as it did, naming the limit if throttled. */

@@ -135,11 +135,23 @@ export async function claimTOTPStep(
   return result.affectedRows === 1;
 }
 
+/**
+ * Deletes an account and its login history. The history is keyed by
+ * username, not by id, so without this a new account of the same name
+ * would show the deleted account's logins in `passgate log`.
+ */
 export async function deleteAccount(
   database: Database,
   accountId: number,
 ): Promise<void> {
-  await database.run('DELETE FROM accounts WHERE id = ?', [accountId]);
+  await database.transaction(async () => {
+    await database.run(
+      'DELETE FROM login_events WHERE username = ' +
+        '(SELECT username FROM accounts WHERE id = ?)',
+      [accountId],
+    );
+    await database.run('DELETE FROM accounts WHERE id = ?', [accountId]);
+  });
 }
 
 function toAccount(row: AccountRow): Account {

@@ -406,6 +406,12 @@ describe('checkpassword temporary failures', () => {
       result.stderr,
       /outcome=tempfail reason=(database-unavailable|deadline-exceeded)/,
     );
+    if (result.stderr.includes('reason=deadline-exceeded')) {
+      assert.match(
+        result.stderr,
+        /no decision within 4 s \(deadline_seconds\)/,
+      );
+    }
     assertNoStackTrace(result.stderr);
   });
 

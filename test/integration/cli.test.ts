@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { startMariaDB, type MariaDBServer } from '../support/mariadb.ts';
@@ -129,6 +132,26 @@ describe('user commands', () => {
     );
 
     assertOneLineError(result, 2, /invalid username "space@example.org "/);
+    assert.match(
+      result.stderr,
+      /: the username starts or ends with whitespace or contains a control character$/m,
+    );
+  });
+
+  it('user show names username problems', async () => {
+    const empty = await started().cli(['user', 'show', '']);
+    const long = await started().cli(['user', 'show', `${'a'.repeat(256)}`]);
+
+    assertOneLineError(
+      empty,
+      2,
+      /invalid username "": the username is empty$/m,
+    );
+    assertOneLineError(
+      long,
+      2,
+      /: the username is longer than 255 characters$/m,
+    );
   });
 
   it('user add rejects a short password', async () => {
@@ -198,6 +221,12 @@ describe('user commands', () => {
     assert.match(result.stdout, /^2FA: +off$/m);
     assert.match(result.stdout, /^app passwords: +off \(0 of 0 enabled\)$/m);
     assert.doesNotMatch(result.stdout, /argon2/);
+    const valueColumns = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => /^[^:]+: +/.exec(line)?.[0].length);
+    assert.equal(valueColumns.length, 9);
+    assert.equal(new Set(valueColumns).size, 1, result.stdout);
   });
 
   it('user show names an unknown user', async () => {
@@ -363,12 +392,23 @@ describe('app-password commands', () => {
     assert.equal(output.appPasswords.length, 2);
     const [phone, laptop] = output.appPasswords;
     assert.equal(phone.name, 'phone');
-    assert.equal(phone.scope, 'all');
+    assert.deepEqual(phone.scope, [
+      'imap',
+      'pop3',
+      'smtp',
+      'sieve',
+      'dav',
+      'ftp',
+    ]);
     assert.equal(phone.enabled, true);
-    assert.equal(phone.expires, '-');
-    assert.equal(phone.lastUsed, '-');
+    assert.equal(phone.expired, false);
+    assert.equal(phone.expires, null);
+    assert.equal(phone.lastUsed, null);
+    assert.equal(phone.lastUsedService, null);
+    assert.equal(phone.lastUsedIP, null);
     assert.deepEqual(laptop.scope, ['imap', 'smtp']);
     assert.equal(laptop.expires, '2099-12-31T23:59:59Z');
+    assert.equal(laptop.expired, false);
     assertNoSecret(text, [jsonPassword, textPassword]);
   });
 
@@ -386,6 +426,38 @@ describe('app-password commands', () => {
       new RegExp(`^${firstId}\\tphone\\tall\\tyes\\t`, 'm'),
     );
     assertNoSecret(result.stdout, [jsonPassword, textPassword]);
+  });
+
+  it('list marks an expired password', async () => {
+    const added = await started().cliJSON([
+      'app-password',
+      'add',
+      user,
+      '--name',
+      'old',
+      '--expires',
+      '2099-01-01',
+    ]);
+    recordSecret(added.password);
+    await mariadb!.rootQuery(
+      `UPDATE \`${started().databaseName}\`.app_passwords ` +
+        'SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE ' +
+        `WHERE id = ${Number(added.id)}`,
+    );
+
+    const json = await started().cliJSON(['app-password', 'list', user]);
+    const text = await started().cli(['app-password', 'list', user]);
+    await started().cli(['app-password', 'delete', user, String(added.id)]);
+
+    const old = json.appPasswords.find(
+      (entry: { id: number }) => entry.id === added.id,
+    );
+    assert.equal(old.expired, true);
+    assert.equal(old.enabled, true);
+    assert.match(
+      text.stdout,
+      new RegExp(`^${added.id}\\told\\t.*\\tyes\\t.*Z \\(expired\\)\\t`, 'm'),
+    );
   });
 
   it('user show has no secret', async () => {
@@ -416,7 +488,7 @@ describe('app-password commands', () => {
     assert.match(phone.lastUsed, /^\d{4}-\d\d-\d\dT/);
     assert.equal(phone.lastUsedService, 'imap');
     assert.equal(phone.lastUsedIP, '203.0.113.9');
-    assert.equal(output.appPasswords[1].lastUsed, '-');
+    assert.equal(output.appPasswords[1].lastUsed, null);
   });
 
   it('disable and enable one', async () => {
@@ -488,7 +560,13 @@ describe('app-password commands', () => {
       'id not a number',
       ['app-password', 'disable', user, 'abc'],
       2,
-      /invalid app password id "NaN"/,
+      /invalid app password id "abc"/,
+    ],
+    [
+      'id with a fraction',
+      ['app-password', 'disable', user, '1.5'],
+      2,
+      /invalid app password id "1\.5"/,
     ],
     [
       'unknown user',
@@ -507,6 +585,18 @@ describe('app-password commands', () => {
       ['app-password', 'add', user, '--scope', ','],
       2,
       /--scope is empty/,
+    ],
+    [
+      'empty scope item',
+      ['app-password', 'add', user, '--scope', 'imap,,smtp'],
+      2,
+      /--scope "imap,,smtp" has an empty item/,
+    ],
+    [
+      'impossible expiry date',
+      ['app-password', 'add', user, '--expires', '2027-02-30'],
+      2,
+      /--expires "2027-02-30" is not an ISO 8601 date/,
     ],
     [
       'past expiry',
@@ -561,6 +651,24 @@ describe('2fa commands', () => {
     assert.ok(output.uri.includes(output.secret));
   });
 
+  it('totp --json says the key is new', async () => {
+    await addUser('fresh-totp@example.org');
+    const output = await started().cliJSON([
+      '2fa',
+      'totp',
+      'fresh-totp@example.org',
+    ]);
+    recordSecret(output.secret);
+
+    assert.equal(output.replaced, false);
+  });
+
+  it('totp --json says it replaced a key', async () => {
+    const output = await started().cliJSON(['2fa', 'totp', user]);
+
+    assert.equal(output.replaced, true);
+  });
+
   it('totp prints key, URI and QR', async () => {
     const result = await started().cli(['2fa', 'totp', user]);
     const key = /key: ((?:[A-Z2-7]{4} ?){8})/.exec(result.stdout)?.[1] ?? '';
@@ -574,6 +682,19 @@ describe('2fa commands', () => {
     );
     assert.match(result.stdout, /uri: otpauth:\/\/totp\//);
     assert.match(result.stdout, /[▀▄█]/);
+  });
+
+  it('totp names the replaced key', async () => {
+    const result = await started().cli(['2fa', 'totp', user]);
+    const key = /key: ((?:[A-Z2-7]{4} ?){8})/.exec(result.stdout)?.[1] ?? '';
+    recordSecret(key.replaceAll(' ', ''));
+    recordSecret(key.trim());
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /^This replaced the previous TOTP key, so codes from it no longer work\.$/m,
+    );
   });
 
   it('otp --count prints codes once', async () => {
@@ -605,12 +726,36 @@ describe('2fa commands', () => {
     );
   });
 
+  it('otp count names the text', async () => {
+    const result = await started().cli(['2fa', 'otp', user, '--count', 'abc']);
+
+    assertOneLineError(
+      result,
+      2,
+      /--count must be an integer from 1 to 100, got abc$/m,
+    );
+  });
+
   it('on and off keep the factors', async () => {
     const on = await started().cliJSON(['2fa', 'on', user]);
+    const warning = await started().cli(['2fa', 'on', user]);
     const off = await started().cli(['2fa', 'off', user]);
     const state = await started().cliJSON(['user', 'show', user]);
 
     assert.deepEqual(on, { user, twoFactor: true });
+    assert.equal(warning.exitCode, 0, warning.stderr);
+    assert.match(
+      warning.stderr,
+      /^passgate: warning: app passwords are off for twofactor@example\.org/,
+    );
+    assert.match(
+      warning.stderr,
+      /every mail client \(IMAP, POP3, SMTP\.\.\.\) is now rejected/,
+    );
+    assert.match(
+      warning.stderr,
+      /switch them on with: passgate app-password on twofactor@example\.org\n$/,
+    );
     assert.equal(off.exitCode, 0, off.stderr);
     assert.equal(off.stdout, `2FA of ${user} is off.\n`);
     assert.equal(state.totpKey, true);
@@ -781,20 +926,60 @@ describe('help and usage', () => {
   }
 
   const errors: [string, string[], RegExp][] = [
-    ['unknown command', ['frobnicate'], /Unknown argument: frobnicate/],
+    [
+      'unknown command',
+      ['frobnicate'],
+      /^passgate: unknown command or argument "frobnicate"; see "passgate --help"$/m,
+    ],
     [
       'unknown option',
       ['user', 'list', '--colour'],
-      /Unknown argument: colour/,
+      /^passgate: unknown option "--colour"; see "passgate --help"$/m,
     ],
-    ['missing argument', ['user', 'show'], /Not enough non-option arguments/],
-    ['no command', [], /name a command/],
+    [
+      'unknown option with a value',
+      ['user', 'list', '--colour=red'],
+      /^passgate: unknown option "--colour"/,
+    ],
+    ['missing argument', ['user', 'show'], /not enough non-option arguments/],
+    ['no command', [], /^passgate: name a command; see "passgate --help"$/m],
+    [
+      'no user command',
+      ['user'],
+      /^passgate: name a user command; see "passgate user --help"$/m,
+    ],
   ];
   for (const [name, args, message] of errors) {
     it(`rejects ${name}`, async () => {
       assertOneLineError(await started().cli(args), 2, message);
     });
   }
+
+  it('--version prints the package version', async () => {
+    const packageJSON = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'),
+    );
+    const result = await runCommand(PASSGATE_BIN, ['--version']);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, `${packageJSON.version}\n`);
+  });
+
+  it('--help lists the login modes', async () => {
+    const result = await runCommand(PASSGATE_BIN, ['--help']);
+
+    assert.equal(result.exitCode, 0, result.stderr);
+    for (const mode of [
+      'checkpassword',
+      'verify',
+      'pure-authd',
+      'pam',
+      'apache',
+      'lua-bridge',
+    ]) {
+      assert.match(result.stdout, new RegExp(`^  passgate ${mode} +\\S`, 'm'));
+    }
+  });
 
   it('names a missing config file', async () => {
     const result = await runCommand(PASSGATE_BIN, [
@@ -810,6 +995,30 @@ describe('help and usage', () => {
       result.stderr,
       'passgate: cannot read config file /nonexistent.toml: ENOENT\n',
     );
+  });
+
+  it('rejects an empty --config', async () => {
+    const result = await runCommand(PASSGATE_BIN, [
+      '--config',
+      '',
+      'user',
+      'list',
+    ]);
+    recordOutput('passgate user list stderr', result.stderr);
+
+    assertOneLineError(result, 2, /^passgate: config file path is empty/);
+  });
+
+  it('rejects an empty PASSGATE_CONFIG', async () => {
+    const result = await runCommand('/usr/bin/env', [
+      'PASSGATE_CONFIG=',
+      PASSGATE_BIN,
+      'user',
+      'list',
+    ]);
+    recordOutput('passgate user list stderr', result.stderr);
+
+    assertOneLineError(result, 2, /^passgate: config file path is empty/);
   });
 
   it('takes the last repeated --config', async () => {
@@ -849,3 +1058,66 @@ function assertNoSecret(text: string, secrets: string[]): void {
     assert.equal(text.includes(secret.replaceAll('-', '')), false);
   }
 }
+
+describe('login mode help', () => {
+  const modes = ['checkpassword', 'pam', 'apache', 'pure-authd', 'lua-bridge'];
+
+  async function runModeHelp(argv: string[]) {
+    const logBefore = readFileSync(started().logPath, 'utf8');
+    const result = await runCommand('/usr/bin/env', [
+      `PASSGATE_CONFIG=${started().configPath}`,
+      'AUTHD_ACCOUNT=help@example.org',
+      ...argv,
+    ]);
+    recordOutput(`${argv.join(' ')} stderr`, result.stderr);
+    const logAfter = readFileSync(started().logPath, 'utf8');
+    return { result, logGrew: logAfter !== logBefore };
+  }
+
+  for (const mode of modes) {
+    for (const flag of ['--help', '-h']) {
+      it(`${mode} ${flag} prints usage`, async () => {
+        const { result, logGrew } = await runModeHelp([
+          PASSGATE_BIN,
+          mode,
+          flag,
+        ]);
+
+        assert.equal(result.exitCode, 2, result.stderr);
+        assert.match(result.stdout, new RegExp(`^Usage: passgate ${mode} `));
+        assert.doesNotMatch(result.stdout, /^auth_ok:/m);
+        assert.equal(result.stderr, '');
+        assert.equal(logGrew, false, 'the help request was logged');
+      });
+    }
+  }
+
+  it('help after --config counts', async () => {
+    const { result } = await runModeHelp([
+      PASSGATE_BIN,
+      'checkpassword',
+      '--config',
+      started().configPath,
+      '--help',
+    ]);
+
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.match(result.stdout, /^Usage: passgate checkpassword /);
+  });
+
+  it('link name takes --help', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passgate-link-'));
+    try {
+      const link = join(dir, 'passgate-pure-authd');
+      symlinkSync(PASSGATE_BIN, link);
+      const { result, logGrew } = await runModeHelp([link, '--help']);
+
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.match(result.stdout, /^Usage: passgate pure-authd /);
+      assert.doesNotMatch(result.stdout, /^auth_ok:/m);
+      assert.equal(logGrew, false, 'the help request was logged');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -52,7 +52,7 @@ describe('passgate log', () => {
     );
     assert.match(
       lines[2] ?? '',
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}accepted on IMAP from 192\.0\.2\.7: accepted with the account password$/,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}accepted on IMAP from 192\.0\.2\.7 with the account password$/,
     );
   });
 
@@ -69,6 +69,22 @@ describe('passgate log', () => {
     assert.equal(older.reason, 'account-password-not-allowed');
     assert.equal(older.failedGuess, false);
     assert.match(older.explanation, /use an app password/);
+  });
+
+  it('user delete drops the history', async () => {
+    const name = 'bob@example.org';
+    await addAccount(site, name, PASSWORD);
+    await attemptLogin(site, name, PASSWORD, { remoteIP: '192.0.2.9' });
+    const oldHistory = await site.cliJSON(['log', name]);
+    const deleted = await site.cli(['user', 'delete', name, '--yes']);
+    await addAccount(site, name, PASSWORD);
+    const newHistory = await site.cliJSON(['log', name]);
+    const others = await site.cliJSON(['log', USER]);
+
+    assert.equal(oldHistory.events.length, 1);
+    assert.equal(deleted.exitCode, 0, deleted.stderr);
+    assert.deepEqual(newHistory.events, []);
+    assert.equal(others.events.length, 3);
   });
 
   it('names an empty history', async () => {
@@ -88,6 +104,16 @@ describe('passgate log', () => {
     assert.match(
       result.stderr,
       /--limit must be an integer from 1 to 1000, got 0/,
+    );
+  });
+
+  it('names a limit that is not a number', async () => {
+    const result = await site.cli(['log', USER, '--limit', 'ten']);
+
+    assert.equal(result.exitCode, 2);
+    assert.match(
+      result.stderr,
+      /--limit must be an integer from 1 to 1000, got ten\n/,
     );
   });
 });

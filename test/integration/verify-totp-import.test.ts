@@ -61,6 +61,7 @@ describe('2fa totp --import', () => {
       user: `import${userNumber}@example.org`,
       imported: true,
       keyBits: 80,
+      replaced: false,
     });
     assert.equal(result.exitCode, 0);
     assert.equal(result.answer.reason, 'second-factor');

@@ -49,6 +49,8 @@ export interface PassgateSite {
   configPath: string;
   logPath: string;
   siteKeyPath: string;
+  /** Name of the site's database on the shared MariaDB server. */
+  databaseName: string;
   /** Runs the CLI with --config; `input` goes to its stdin. */
   cli(args: string[], input?: string): Promise<CommandResult>;
   /** Runs the CLI with --json and parses stdout; throws on failure. */
@@ -80,7 +82,7 @@ export async function createPassgateSite(
     paths.configPath,
     renderConfig(mariadb, databaseName, paths, options),
   );
-  const site = buildSite(dir, paths);
+  const site = { ...buildSite(dir, paths), databaseName };
 
   await expectSuccess(site.cli(['init']), 'passgate init');
   await expectSuccess(site.cli(['db', 'migrate']), 'passgate db migrate');
@@ -110,7 +112,7 @@ function makeSiteDir(): string {
 function buildSite(
   dir: string,
   paths: { configPath: string; logPath: string; siteKeyPath: string },
-): PassgateSite {
+): Omit<PassgateSite, 'databaseName'> {
   const cli = async (args: string[], input?: string) => {
     if (input !== undefined) recordSecret(input.trim());
     const result = await runCommand(

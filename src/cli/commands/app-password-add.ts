@@ -111,11 +111,13 @@ function parseName(name: string | undefined): string {
 /** Parses `imap,smtp` into classes; null means every protocol class. */
 export function parseScope(scope: string | undefined): ProtocolClass[] | null {
   if (scope === undefined) return null;
-  const classes = scope
-    .split(',')
-    .map((item) => item.trim().toLowerCase())
-    .filter(Boolean);
-  if (classes.length === 0) throw invalid('--scope is empty');
+  const classes = scope.split(',').map((item) => item.trim().toLowerCase());
+  if (classes.every((item) => item === '')) throw invalid('--scope is empty');
+  if (classes.includes('')) {
+    throw invalid(
+      `--scope "${scope}" has an empty item; separate classes with one comma`,
+    );
+  }
   for (const item of classes) {
     if (!isProtocolClass(item)) {
       throw invalid(
@@ -139,7 +141,11 @@ export function parseExpiry(
       expires,
     );
   const date = new Date(dateOnly ? `${expires}T23:59:59.999Z` : expires);
-  if ((!dateOnly && !isoDateTime) || Number.isNaN(date.getTime())) {
+  if (
+    (!dateOnly && !isoDateTime) ||
+    Number.isNaN(date.getTime()) ||
+    !isCalendarDate(expires.slice(0, 10))
+  ) {
     throw invalid(
       `--expires "${expires}" is not an ISO 8601 date (2027-06-30) ` +
         'or date-time with a zone (2027-06-30T12:00:00Z)',
@@ -147,6 +153,18 @@ export function parseExpiry(
   }
   if (date <= now) throw invalid(`--expires "${expires}" is in the past`);
   return date;
+}
+
+// Date and Date.parse roll 2027-02-30 over to 2027-03-02 instead of
+// rejecting it, so the day is checked against its month.
+function isCalendarDate(isoDate: string): boolean {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month! - 1 &&
+    date.getUTCDate() === day
+  );
 }
 
 function invalid(message: string): PassgateError {

@@ -1,5 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { listAppPasswords } from '../../storage/app-passwords.ts';
+import { PROTOCOL_CLASSES } from '../../policy/service-class.ts';
+import {
+  listAppPasswords,
+  type AppPassword,
+} from '../../storage/app-passwords.ts';
 import {
   formatDate,
   printResult,
@@ -24,38 +28,59 @@ export const appPasswordListCommand: CommandModule<
     withCommandContext(options, async (context) => {
       const account = await requireAccount(context.database, options.user);
       const entries = await listAppPasswords(context.database, account.id);
-      const rows = entries.map((entry) => ({
-        id: entry.id,
-        name: entry.name,
-        scope: entry.scope ?? 'all',
-        enabled: entry.enabled,
-        created: formatDate(entry.createdAt),
-        expires: formatDate(entry.expiresAt),
-        lastUsed: formatDate(entry.lastUsedAt),
-        lastUsedService: entry.lastUsedService,
-        lastUsedIP: entry.lastUsedIP,
-      }));
+      const now = new Date();
+
       const human = [
         `App passwords of ${account.username}: ${account.appPasswordsEnabled ? 'on' : 'off'}`,
         'ID\tNAME\tSCOPE\tENABLED\tCREATED\tEXPIRES\tLAST USE',
-        ...rows.map((row) =>
-          [
-            row.id,
-            row.name,
-            Array.isArray(row.scope) ? row.scope.join(',') : row.scope,
-            row.enabled ? 'yes' : 'no',
-            row.created,
-            row.expires,
-            row.lastUsed === '-'
-              ? '-'
-              : `${row.lastUsed} ${row.lastUsedService ?? ''} ${row.lastUsedIP ?? ''}`.trim(),
-          ].join('\t'),
-        ),
+        ...entries.map((entry) => formatListLine(entry, now)),
       ].join('\n');
       printResult(context, human, {
         user: account.username,
         appPasswordsEnabled: account.appPasswordsEnabled,
-        appPasswords: rows,
+        appPasswords: entries.map((entry) => toJSONEntry(entry, now)),
       });
     }),
 };
+
+function isExpired(entry: AppPassword, now: Date): boolean {
+  return entry.expiresAt !== null && entry.expiresAt <= now;
+}
+
+// JSON lists every class of a scope and uses null for a missing value, as
+// the other commands do. The text form shows "all" and "-" instead.
+function toJSONEntry(entry: AppPassword, now: Date) {
+  return {
+    id: entry.id,
+    name: entry.name,
+    scope: entry.scope ?? [...PROTOCOL_CLASSES],
+    enabled: entry.enabled,
+    expired: isExpired(entry, now),
+    created: formatDate(entry.createdAt),
+    expires: entry.expiresAt === null ? null : formatDate(entry.expiresAt),
+    lastUsed: entry.lastUsedAt === null ? null : formatDate(entry.lastUsedAt),
+    lastUsedService: entry.lastUsedService,
+    lastUsedIP: entry.lastUsedIP,
+  };
+}
+
+function formatListLine(entry: AppPassword, now: Date): string {
+  const expires = isExpired(entry, now)
+    ? `${formatDate(entry.expiresAt)} (expired)`
+    : formatDate(entry.expiresAt);
+  const lastUse =
+    entry.lastUsedAt === null
+      ? '-'
+      : [formatDate(entry.lastUsedAt), entry.lastUsedService, entry.lastUsedIP]
+          .filter((part) => part !== null && part !== '')
+          .join(' ');
+  return [
+    entry.id,
+    entry.name,
+    entry.scope?.join(',') ?? 'all',
+    entry.enabled ? 'yes' : 'no',
+    formatDate(entry.createdAt),
+    expires,
+    lastUse,
+  ].join('\t');
+}

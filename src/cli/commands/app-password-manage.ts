@@ -11,11 +11,12 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { parseIntegerOption } from '../integer-option.ts';
 import { afterSecurityChange } from '../account-change.ts';
 
 interface AppPasswordIdOptions extends GlobalOptions {
   user: string;
-  id: number;
+  id: string;
 }
 
 interface UserOptions extends GlobalOptions {
@@ -32,7 +33,7 @@ function buildSwitchOne(
     builder: (yargs) =>
       yargs
         .positional('user', { type: 'string', demandOption: true })
-        .positional('id', { type: 'number', demandOption: true }),
+        .positional('id', { type: 'string', demandOption: true }),
     handler: (options) =>
       withCommandContext(options, async (context) => {
         const account = await requireAccount(context.database, options.user);
@@ -75,7 +76,7 @@ export const appPasswordDeleteCommand: CommandModule<
   builder: (yargs) =>
     yargs
       .positional('user', { type: 'string', demandOption: true })
-      .positional('id', { type: 'number', demandOption: true }),
+      .positional('id', { type: 'string', demandOption: true }),
   handler: (options) =>
     withCommandContext(options, async (context) => {
       const account = await requireAccount(context.database, options.user);
@@ -137,14 +138,16 @@ function buildSwitchAll(
 export const appPasswordOnCommand = buildSwitchAll(true);
 export const appPasswordOffCommand = buildSwitchAll(false);
 
-function parseId(id: number): number {
-  if (!Number.isSafeInteger(id) || id < 1) {
+function parseId(id: string): number {
+  const value = /^\d+$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
     throw new PassgateError(
       ERROR_CODES.INVALID_ARGUMENT,
-      `invalid app password id "${id}"`,
+      `invalid app password id ${JSON.stringify(id)}: ` +
+        'use a number from the ID column of "passgate app-password list"',
     );
   }
-  return id;
+  return value;
 }
 
 function notFound(username: string, id: number): PassgateError {

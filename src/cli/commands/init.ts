@@ -1,10 +1,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { loadConfig, resolveConfigPath } from '../../config/config.ts';
+import { loadConfig } from '../../config/config.ts';
 import { DEFAULTS } from '../../config/defaults.ts';
 import { createSiteKeyFile } from '../../crypto/site-key.ts';
-import { printResult, type GlobalOptions } from '../context.ts';
+import {
+  printResult,
+  resolveCLIConfigPath,
+  type GlobalOptions,
+} from '../context.ts';
 
 interface InitOptions extends GlobalOptions {
   siteKey?: string;
@@ -20,7 +24,7 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
       describe: `Site key path for a new config (default ${DEFAULTS.siteKeyFile})`,
     }),
   handler: (options) => {
-    const configFile = resolveConfigPath(options.config);
+    const configFile = resolveCLIConfigPath(options.config);
     const created: string[] = [];
 
     if (!existsSync(configFile)) {

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { ERROR_CODES, PassgateError } from '../../errors/index.ts';
 import {
   describeLoginEvent,
   explainLoginEvent,
@@ -15,10 +14,11 @@ import {
   withCommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { parseIntegerOption } from '../integer-option.ts';
 
 interface LogOptions extends GlobalOptions {
   user: string;
-  limit?: number;
+  limit?: string;
 }
 
 const DEFAULT_LIMIT = 20;
@@ -31,7 +31,7 @@ export const logCommand: CommandModule<GlobalOptions, LogOptions> = {
     yargs
       .positional('user', { type: 'string', demandOption: true })
       .option('limit', {
-        type: 'number',
+        type: 'string',
         describe: `How many events to list (1 to ${MAX_LIMIT}, default ${DEFAULT_LIMIT})`,
       }),
   handler: (options) =>
@@ -52,15 +52,9 @@ export const logCommand: CommandModule<GlobalOptions, LogOptions> = {
     }),
 };
 
-function parseLimit(limit: number | undefined): number {
-  const value = limit ?? DEFAULT_LIMIT;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
-    throw new PassgateError(
-      ERROR_CODES.INVALID_ARGUMENT,
-      `--limit must be an integer from 1 to ${MAX_LIMIT}, got ${limit}`,
-    );
-  }
-  return value;
+function parseLimit(limit: string | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  return parseIntegerOption('--limit', limit, { min: 1, max: MAX_LIMIT });
 }
 
 function formatEventLine(event: LoginEvent): string {

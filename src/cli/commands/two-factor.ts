@@ -26,6 +26,7 @@ import {
   type CommandContext,
   type GlobalOptions,
 } from '../context.ts';
+import { parseIntegerOption } from '../integer-option.ts';
 import { afterSecurityChange } from '../account-change.ts';
 
 interface UserOptions extends GlobalOptions {
@@ -37,7 +38,7 @@ interface TOTPOptions extends UserOptions {
 }
 
 interface OTPOptions extends UserOptions {
-  count?: number;
+  count?: string;
 }
 
 export const twoFactorTOTPCommand: CommandModule<GlobalOptions, TOTPOptions> = {
@@ -91,8 +92,14 @@ async function printNewTOTPKey(
   key: string,
 ): Promise<void> {
   const uri = buildTOTPURI(context.config.totp.issuer, account.username, key);
+  const replaced = account.totpKeySealed !== null;
   if (context.json) {
-    printResult(context, '', { user: account.username, secret: key, uri });
+    printResult(context, '', {
+      user: account.username,
+      secret: key,
+      uri,
+      replaced,
+    });
     return;
   }
   const qr = await renderQR(uri);
@@ -100,10 +107,14 @@ async function printNewTOTPKey(
     context,
     `New TOTP key for ${account.username} (shown only now):\n\n` +
       `  key: ${key.replace(/(.{4})/g, '$1 ').trim()}\n  uri: ${uri}\n\n${qr}` +
+      (replaced ? `\n${REPLACED_KEY_NOTE}` : '') +
       switchOnHint(account),
     null,
   );
 }
+
+const REPLACED_KEY_NOTE =
+  'This replaced the previous TOTP key, so codes from it no longer work.';
 
 // The key is stored in canonical base32, so that what an authenticator app
 // computes from the original text is what passgate computes from the row.
@@ -118,14 +129,13 @@ async function importTOTPKey(
   await storeTOTPKey(context, account, encodeBase32(bytes));
   bytes.fill(0);
 
+  const replaced = account.totpKeySealed !== null;
   printResult(
     context,
     `Imported a TOTP key of ${keyBits} bits for ${account.username}.` +
-      (account.totpKeySealed === null
-        ? ''
-        : ' Codes from the old key no longer work.') +
+      (replaced ? ` ${REPLACED_KEY_NOTE}` : '') +
       switchOnHint(account),
-    { user: account.username, imported: true, keyBits },
+    { user: account.username, imported: true, keyBits, replaced },
   );
 }
 
@@ -141,18 +151,15 @@ export const twoFactorOTPCommand: CommandModule<GlobalOptions, OTPOptions> = {
     yargs
       .positional('user', { type: 'string', demandOption: true })
       .option('count', {
-        type: 'number',
+        type: 'string',
         describe: 'How many to generate (1 to 100)',
       }),
   handler: (options) =>
     withCommandContext(options, async (context) => {
-      const count = options.count ?? context.config.otp.count;
-      if (!Number.isInteger(count) || count < 1 || count > 100) {
-        throw new PassgateError(
-          ERROR_CODES.INVALID_ARGUMENT,
-          `--count must be an integer from 1 to 100, got ${count}`,
-        );
-      }
+      const count =
+        options.count === undefined
+          ? context.config.otp.count
+          : parseIntegerOption('--count', options.count, { min: 1, max: 100 });
       const account = await requireAccount(context.database, options.user);
       const key = context.siteKeys().oneTimePassword;
       const codes = Array.from({ length: count }, generateOneTimePassword);
@@ -191,20 +198,8 @@ function buildTwoFactorSwitch(
     handler: (options) =>
       withCommandContext(options, async (context) => {
         const account = await requireAccount(context.database, options.user);
-        if (on) {
-          const unused = await countUnusedOneTimePasswords(
-            context.database,
-            account.id,
-          );
-          if (account.totpKeySealed === null && unused === 0) {
-            throw new PassgateError(
-              ERROR_CODES.PRECONDITION_FAILED,
-              `${account.username} has no TOTP key and no unused one-time passwords; ` +
-                `create one with "passgate 2fa totp ${account.username}" or ` +
-                `"passgate 2fa otp ${account.username}" first`,
-            );
-          }
-        }
+        if (on) await requireSecondFactor(context, account);
+
         await setAccountFlag(
           context.database,
           account.id,
@@ -219,11 +214,40 @@ function buildTwoFactorSwitch(
             twoFactor: on,
           },
         );
+        if (on && !account.appPasswordsEnabled) warnMailClientsRefused(account);
         await afterSecurityChange(context, account.username, {
           endSessions: on,
         });
       }),
   };
+}
+
+async function requireSecondFactor(
+  context: CommandContext,
+  account: Account,
+): Promise<void> {
+  const unused = await countUnusedOneTimePasswords(
+    context.database,
+    account.id,
+  );
+  if (account.totpKeySealed === null && unused === 0) {
+    throw new PassgateError(
+      ERROR_CODES.PRECONDITION_FAILED,
+      `${account.username} has no TOTP key and no unused one-time passwords; ` +
+        `create one with "passgate 2fa totp ${account.username}" or ` +
+        `"passgate 2fa otp ${account.username}" first`,
+    );
+  }
+}
+
+// With 2FA on, a protocol login needs an app password, because mail
+// clients cannot ask for a code. With app passwords off, none can log in.
+function warnMailClientsRefused(account: Account): void {
+  process.stderr.write(
+    `passgate: warning: app passwords are off for ${account.username}, ` +
+      'so every mail client (IMAP, POP3, SMTP...) is now rejected; ' +
+      `switch them on with: passgate app-password on ${account.username}\n`,
+  );
 }
 
 export const twoFactorOnCommand = buildTwoFactorSwitch(true);

@@ -33,7 +33,10 @@ export const userDeleteCommand: CommandModule<
     withCommandContext(options, async (context) => {
       const account = await requireAccount(context.database, options.user);
       if (options.yes !== true) {
-        const confirmed = await confirm(`Delete account ${account.username}?`);
+        const confirmed = await confirm(
+          `Delete account ${account.username}?`,
+          'cancelled; nothing deleted',
+        );
         if (!confirmed) {
           throw new PassgateError(
             ERROR_CODES.PRECONDITION_FAILED,

@@ -11,10 +11,25 @@ import {
 import {
   formatAccountThrottle,
   readAccountThrottle,
+  type AccountThrottleStatus,
 } from '../throttle-status.ts';
 
 interface UserShowOptions extends GlobalOptions {
   user: string;
+}
+
+interface AccountState {
+  user: string;
+  enabled: boolean;
+  twoFactor: boolean;
+  totpKey: boolean;
+  unusedOneTimePasswords: number;
+  appPasswordsEnabled: boolean;
+  appPasswords: number;
+  enabledAppPasswords: number;
+  created: string;
+  updated: string;
+  throttle: AccountThrottleStatus;
 }
 
 export const userShowCommand: CommandModule<GlobalOptions, UserShowOptions> = {
@@ -35,7 +50,7 @@ export const userShowCommand: CommandModule<GlobalOptions, UserShowOptions> = {
         context.config,
         account.username,
       );
-      const state = {
+      const state: AccountState = {
         user: account.username,
         enabled: account.enabled,
         twoFactor: account.twoFactorEnabled,
@@ -49,19 +64,29 @@ export const userShowCommand: CommandModule<GlobalOptions, UserShowOptions> = {
         updated: formatDate(account.updatedAt),
         throttle,
       };
-      const onOff = (value: boolean) => (value ? 'on' : 'off');
-      const human = [
-        `user:                     ${state.user}`,
-        `account:                  ${state.enabled ? 'enabled' : 'disabled'}`,
-        `2FA:                      ${onOff(state.twoFactor)}`,
-        `TOTP key:                 ${state.totpKey ? 'set' : 'none'}`,
-        `unused one-time passwords: ${state.unusedOneTimePasswords}`,
-        `app passwords:            ${onOff(state.appPasswordsEnabled)} ` +
-          `(${state.enabledAppPasswords} of ${state.appPasswords} enabled)`,
-        `created:                  ${state.created}`,
-        `updated:                  ${state.updated}`,
-        `throttled:                ${formatAccountThrottle(throttle)}`,
-      ].join('\n');
-      printResult(context, human, state);
+      printResult(context, formatAccountState(state), state);
     }),
 };
+
+function formatAccountState(state: AccountState): string {
+  const onOff = (value: boolean) => (value ? 'on' : 'off');
+  const rows: [string, string][] = [
+    ['user', state.user],
+    ['account', state.enabled ? 'enabled' : 'disabled'],
+    ['2FA', onOff(state.twoFactor)],
+    ['TOTP key', state.totpKey ? 'set' : 'none'],
+    ['unused one-time passwords', String(state.unusedOneTimePasswords)],
+    [
+      'app passwords',
+      `${onOff(state.appPasswordsEnabled)} ` +
+        `(${state.enabledAppPasswords} of ${state.appPasswords} enabled)`,
+    ],
+    ['created', state.created],
+    ['updated', state.updated],
+    ['throttled', formatAccountThrottle(state.throttle)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+  return rows
+    .map(([label, value]) => `${`${label}:`.padEnd(width)} ${value}`)
+    .join('\n');
+}

@@ -41,6 +41,7 @@ interface Session {
   logger: Logger;
   origin: LoginOrigin;
   deadline: Deadline;
+  deadlineSeconds: number;
   lookup: boolean;
 }
 
@@ -84,11 +85,14 @@ function startSession(): Session {
       rawUsername: '',
     },
     lookup: process.env.AUTHORIZED === '1',
+    deadlineSeconds: DEFAULTS.deadlineSeconds,
     deadline: new Deadline(DEFAULTS.deadlineSeconds, () =>
       logFault(session.logger, eventOf(session), session.origin, {
         outcome: 'tempfail',
         reason: 'deadline-exceeded',
-        error: 'the deadline passed before a decision',
+        error:
+          `no decision within ${session.deadlineSeconds} s ` +
+          '(deadline_seconds)',
       }),
     ),
   };
@@ -104,7 +108,8 @@ async function answerRequest(
     resolveConfigPath(options.configFile),
   );
   session.logger = environment.logger;
-  session.deadline.reset(environment.config.deadlineSeconds);
+  session.deadlineSeconds = environment.config.deadlineSeconds;
+  session.deadline.reset(session.deadlineSeconds);
 
   const status = session.lookup
     ? await answerLookup(environment, session.origin, request)

@@ -91,17 +91,19 @@ async function answerUserdb(
   configFile: string,
 ): Promise<number> {
   let logger = new Logger();
-  const deadline = new Deadline(DEFAULTS.deadlineSeconds, () =>
+  let deadlineSeconds: number = DEFAULTS.deadlineSeconds;
+  const deadline = new Deadline(deadlineSeconds, () =>
     logFault(logger, 'lookup', origin, {
       outcome: 'tempfail',
       reason: 'deadline-exceeded',
-      error: 'the deadline passed before a decision',
+      error: `no decision within ${deadlineSeconds} s (deadline_seconds)`,
     }),
   );
   try {
     const environment = loadLoginEnvironment(configFile);
     logger = environment.logger;
-    deadline.reset(environment.config.deadlineSeconds);
+    deadlineSeconds = environment.config.deadlineSeconds;
+    deadline.reset(deadlineSeconds);
     return await lookUpUserdbFields(environment, origin);
   } catch (error) {
     logFault(logger, 'lookup', origin, {

@@ -23,7 +23,7 @@ export function readPureAuthdRequest(
   const password = Buffer.from(environment.AUTHD_PASSWORD ?? '', 'utf8');
   if (username === '') {
     password.fill(0);
-    throw malformed('AUTHD_ACCOUNT is not set');
+    throw malformed('AUTHD_ACCOUNT is missing or empty');
   }
   for (const [name, bytes] of [
     ['AUTHD_ACCOUNT', Buffer.byteLength(username, 'utf8')],

@@ -252,7 +252,7 @@ describe('loadConfig errors', () => {
       '[log]\nfile = "/var/log/x\n',
       2,
       '',
-      /invalid TOML/,
+      /invalid TOML: control characters are not allowed in strings$/,
     ],
   ];
   for (const [name, text, line, key, problem] of rows) {

@@ -47,7 +47,7 @@ describe('describeLoginEvent', () => {
 
     assert.equal(
       text,
-      'accepted on SMTP from 2001:db8::1: accepted with an app password',
+      'accepted on SMTP from 2001:db8::1 with an app password',
     );
   });
 });

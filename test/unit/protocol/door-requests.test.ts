@@ -6,6 +6,7 @@ import { parseDoorArguments } from '../../../src/protocol/door-arguments.ts';
 import { parseLuaPassdbRequest } from '../../../src/protocol/dovecot-lua/request.ts';
 import { parsePAMPassword } from '../../../src/protocol/pam-exec/pam-mode.ts';
 import { formatRejectReply } from '../../../src/protocol/pureftpd-extauth/reply.ts';
+import { readPureAuthdRequest } from '../../../src/protocol/pureftpd-extauth/request.ts';
 
 describe('parsePipeRequest', () => {
   it('splits user and password lines', () => {
@@ -122,4 +123,18 @@ describe('formatRejectReply', () => {
     assert.equal(formatRejectReply(-1), 'auth_ok:-1\nend\n');
     assert.equal(formatRejectReply(0), 'auth_ok:0\nend\n');
   });
+});
+
+describe('readPureAuthdRequest', () => {
+  for (const [name, environment] of [
+    ['unset', {}],
+    ['empty', { AUTHD_ACCOUNT: '' }],
+  ] as const) {
+    it(`rejects an ${name} AUTHD_ACCOUNT`, () => {
+      assert.throws(
+        () => readPureAuthdRequest({ ...environment, AUTHD_PASSWORD: 'x' }),
+        /AUTHD_ACCOUNT is missing or empty/,
+      );
+    });
+  }
 });
