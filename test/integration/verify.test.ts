@@ -260,7 +260,7 @@ describe('passgate verify', () => {
 
     it('prints its usage with --help', async () => {
       const result = await runCommand(PASSGATE_BIN, ['verify', '--help']);
-      assert.equal(result.exitCode, 0);
+      assert.equal(result.exitCode, 2);
       assert.match(result.stdout, /Usage: passgate verify/);
     });
   });

@@ -1,8 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { resolveConfigPath } from '../../config/config.ts';
 import { ERROR_CODES, PassgateError } from '../../errors/index.ts';
 import { runDoctorChecks } from '../../doctor/checks.ts';
-import type { GlobalOptions } from '../context.ts';
+import { resolveCLIConfigPath, type GlobalOptions } from '../context.ts';
 
 interface DoctorCommandOptions extends GlobalOptions {
   daemonUser?: string[];
@@ -30,7 +29,7 @@ export const doctorCommand: CommandModule<GlobalOptions, DoctorCommandOptions> =
         }),
     handler: async (options) => {
       const results = await runDoctorChecks({
-        configFile: resolveConfigPath(options.config),
+        configFile: resolveCLIConfigPath(options.config),
         daemonUsers: options.daemonUser ?? [],
         executable: options.executable ?? process.execPath,
       });

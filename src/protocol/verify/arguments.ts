@@ -24,7 +24,8 @@ Options:
   --json             print {"outcome", "reason", "message"} on stdout
   --config FILE      config file (default: $PASSGATE_CONFIG, else
                      /etc/passgate/passgate.toml)
-  --help             print this help
+  --help             print this help and exit 2, so that no caller
+                     takes it for an accepted login
 `;
 
 const VALUE_OPTIONS = ['--service', '--remote-ip', '--config'];

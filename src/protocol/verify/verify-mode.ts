@@ -40,6 +40,7 @@ const REQUEST_FD = 0;
 interface VerifyState {
   logger: Logger;
   json: boolean;
+  deadlineSeconds: number;
 }
 
 /**
@@ -52,6 +53,7 @@ export async function runVerifyMode(args: readonly string[]): Promise<number> {
   const state: VerifyState = {
     logger: new Logger(),
     json: args.includes('--json'),
+    deadlineSeconds: DEFAULTS.deadlineSeconds,
   };
   const origin: LoginOrigin = {
     door: 'verify',
@@ -64,9 +66,11 @@ export async function runVerifyMode(args: readonly string[]): Promise<number> {
   let request: VerifyRequestData | undefined;
   try {
     const options = parseVerifyArguments(args);
+    // Never 0 for --help: a login page that reads only the exit status
+    // would take 0 as an accepted login.
     if (options.help) {
       process.stdout.write(VERIFY_USAGE);
-      return EXIT.OK;
+      return EXIT.MISUSE;
     }
     origin.serviceName = options.service;
     origin.remoteIP = options.remoteIP;
@@ -96,7 +100,7 @@ function startDeadline(state: VerifyState, origin: LoginOrigin): Deadline {
     logFault(state.logger, 'login', origin, {
       outcome: 'tempfail',
       reason: 'deadline-exceeded',
-      error: 'the deadline passed before a decision',
+      error: `no decision within ${state.deadlineSeconds} s (deadline_seconds)`,
     });
     writeVerifyAnswer(
       buildVerifyAnswer('tempfail', 'deadline-exceeded'),
@@ -116,6 +120,7 @@ async function answerRequest(
     resolveConfigPath(options.configFile),
   );
   state.logger = environment.logger;
+  state.deadlineSeconds = environment.config.deadlineSeconds;
   deadline.reset(environment.config.deadlineSeconds);
   requireMappedService(environment, origin);
 
