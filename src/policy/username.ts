@@ -26,7 +26,12 @@ export function canonicalizeUsername(raw: string): UsernameResult {
     return { ok: false, reason: 'invalid-character' };
   }
 
+  // NFKC can itself produce a leading space (U+02D8 BREVE becomes a space
+  // and a combining mark), so the result is checked again.
   const username = raw.normalize('NFKC').toLowerCase();
+  if (SURROUNDING_SPACE.test(username) || FORBIDDEN_CHARACTER.test(username)) {
+    return { ok: false, reason: 'invalid-character' };
+  }
   if ([...username].length > MAX_USERNAME_LENGTH) {
     return { ok: false, reason: 'too-long' };
   }

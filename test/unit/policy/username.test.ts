@@ -35,6 +35,7 @@ describe('canonicalizeUsername', () => {
     ['private-use character', 'alice\ue000', 'error:invalid-character'],
     ['lone surrogate', 'alice\ud800', 'error:invalid-character'],
     ['replacement character', 'al\ufffdice', 'error:invalid-character'],
+    ['breve becomes a space', '\u02d8alice', 'error:invalid-character'],
   ];
   for (const [name, raw, expected] of rows) {
     it(name, () => {
