@@ -78,6 +78,12 @@ function failInternally(error: unknown): void {
 process.on('uncaughtException', failInternally);
 process.on('unhandledRejection', failInternally);
 
+// The outcome is final once main() returns. A handle that outlives it
+// (a database socket that a stopped server never closes) must not keep
+// the process alive, so it exits at the latest one second later.
+const EXIT_GRACE_MILLISECONDS = 1000;
+
 main().then((status) => {
   process.exitCode = status;
+  setTimeout(() => process.exit(status), EXIT_GRACE_MILLISECONDS).unref();
 }, failInternally);

@@ -94,7 +94,8 @@ type UsernameProblem = Extract<UsernameResult, { ok: false }>['reason'];
 const USERNAME_PROBLEMS: Record<UsernameProblem, string> = {
   empty: 'the username is empty',
   'invalid-character':
-    'the username starts or ends with whitespace or contains a control character',
+    'the username starts or ends with whitespace, or contains a control, ' +
+    'format or invisible character',
   'too-long': `the username is longer than ${MAX_USERNAME_LENGTH} characters`,
 };
 

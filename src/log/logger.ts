@@ -4,6 +4,9 @@ export type LogLevel = 'debug' | 'info' | 'notice' | 'error';
 
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
+const INVISIBLE_CHARACTER =
+  /[\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Cs}]/gu;
+
 /** Maximum characters of one logged value; longer values are cut. */
 const MAX_VALUE_LENGTH = 256;
 
@@ -75,5 +78,12 @@ export function formatValue(value: string | number | boolean): string {
       ? `${text.slice(0, MAX_VALUE_LENGTH)}...`
       : text;
   if (/^[\w.@:+\-/]+$/.test(cut)) return cut;
-  return JSON.stringify(cut);
+  // JSON escapes control characters but leaves format characters such as
+  // U+202E (right-to-left override) raw, which would reorder the line on a
+  // terminal, so those are escaped too.
+  return JSON.stringify(cut).replace(
+    INVISIBLE_CHARACTER,
+    (character) =>
+      `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -6,12 +6,14 @@ export type UsernameResult =
   | { ok: false; reason: 'empty' | 'too-long' | 'invalid-character' };
 
 // Whitespace at either end never belongs to an account name, and neither do
-// control characters, invisible format characters (zero-width space,
-// bidirectional overrides), line and paragraph separators, private-use
+// control characters, format and other default-ignorable characters that
+// render as nothing (zero-width space, bidirectional overrides, variation
+// selectors, Hangul fillers), line and paragraph separators, private-use
 // characters, lone surrogates, or U+FFFD, which stands for bytes that were
 // not valid UTF-8.
 const SURROUNDING_SPACE = /^\s|\s$/u;
-const FORBIDDEN_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\uFFFD]/u;
+const FORBIDDEN_CHARACTER =
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\p{Default_Ignorable_Code_Point}\uFFFD]/u;
 
 /**
  * Canonicalises a username once, before any lookup: rejects surrounding

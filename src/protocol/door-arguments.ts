@@ -25,7 +25,9 @@ export function parseDoorArguments(
     const equals = arg.indexOf('=');
     const name = equals < 0 ? arg : arg.slice(0, equals);
     const value = equals < 0 ? args[index + 1] : arg.slice(equals + 1);
-    if (value === undefined) throw usage(mode, `option ${name} needs a value`);
+    if (value === undefined || value === '') {
+      throw usage(mode, `option ${name} needs a value`);
+    }
     if (name === '--config') result.configFile = value;
     else if (name === '--service' && options.allowService) {
       result.service = value;

@@ -67,42 +67,60 @@ export class Database {
 
   // A statement that times out may still run on the server, and mysql2
   // would queue the next command behind it, so the connection is dropped.
+  // The timer covers the whole call, also the statement's PREPARE, which
+  // mysql2's own per-query timeout leaves unbounded.
   private async execute(
     sql: string,
     values: SQLValue[],
     operation: string,
   ): Promise<unknown> {
-    const timeout = Math.round(this.queryTimeoutSeconds * 1000);
-    try {
-      const [result] = await this.connection.execute({ sql, values, timeout });
-      return result;
-    } catch (error) {
-      if (!isQueryTimeout(error)) throw mapDriverError(error, operation);
-      this.connection.destroy();
-      throw new PassgateError(
-        ERROR_CODES.DATABASE_UNAVAILABLE,
-        `database ${operation} timed out after ${this.queryTimeoutSeconds} s ` +
-          '(database.query_timeout_seconds); look for a long transaction ' +
-          'or a table lock in SHOW PROCESSLIST',
-      );
-    }
+    const [result] = await this.guard(
+      () => this.connection.execute({ sql, values }),
+      operation,
+    );
+    return result;
   }
 
   /** Runs `work` in a transaction; rolls back when it throws. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      await this.connection.beginTransaction();
-    } catch (error) {
-      throw mapDriverError(error, 'begin transaction');
-    }
+    await this.guard(
+      () => this.connection.beginTransaction(),
+      'begin transaction',
+    );
     try {
       const result = await work();
-      await this.connection.commit();
+      await this.guard(() => this.connection.commit(), 'commit');
       return result;
     } catch (error) {
       await this.connection.rollback().catch(() => undefined);
       throw mapDriverError(error, 'transaction');
     }
+  }
+
+  private async guard<T>(call: () => Promise<T>, operation: string) {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(
+        () => resolve('expired'),
+        this.queryTimeoutSeconds * 1000,
+      );
+    });
+    try {
+      const outcome = await Promise.race([call(), expired]);
+      if (outcome !== 'expired') return outcome as T;
+    } catch (error) {
+      throw mapDriverError(error, operation);
+    } finally {
+      clearTimeout(timer);
+    }
+
+    this.connection.destroy();
+    throw new PassgateError(
+      ERROR_CODES.DATABASE_UNAVAILABLE,
+      `database ${operation} timed out after ${this.queryTimeoutSeconds} s ` +
+        '(database.query_timeout_seconds); look for a long transaction ' +
+        'or a table lock in SHOW PROCESSLIST',
+    );
   }
 
   /**
@@ -120,13 +138,6 @@ export class Database {
     clearTimeout(timer);
     this.connection.destroy();
   }
-}
-
-// mysql2 reports its own statement timeout with this code and the syscall
-// "query"; the same code without it is a lost packet sequence.
-function isQueryTimeout(error: unknown): boolean {
-  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
-  return code === 'PROTOCOL_SEQUENCE_TIMEOUT' && syscall === 'query';
 }
 
 function describeServer(config: DatabaseConfig): string {

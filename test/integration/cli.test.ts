@@ -134,7 +134,7 @@ describe('user commands', () => {
     assertOneLineError(result, 2, /invalid username "space@example.org "/);
     assert.match(
       result.stderr,
-      /: the username starts or ends with whitespace or contains a control character$/m,
+      /: the username starts or ends with whitespace, or contains a control, format or invisible character$/m,
     );
   });
 

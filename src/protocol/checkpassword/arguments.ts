@@ -28,7 +28,9 @@ export function parseCheckpasswordArguments(
     if (!arg.startsWith('--')) break;
     const [name, inlineValue] = splitOption(arg);
     const value = inlineValue ?? args[index + 1];
-    if (value === undefined) throw usage(`option ${name} needs a value`);
+    if (value === undefined || value === '') {
+      throw usage(`option ${name} needs a value`);
+    }
     if (name === '--config') result.configFile = value;
     else if (name === '--service') result.service = value;
     else throw usage(`unknown option ${name}; expected --config or --service`);

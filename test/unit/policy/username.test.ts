@@ -36,6 +36,9 @@ describe('canonicalizeUsername', () => {
     ['lone surrogate', 'alice\ud800', 'error:invalid-character'],
     ['replacement character', 'al\ufffdice', 'error:invalid-character'],
     ['breve becomes a space', '\u02d8alice', 'error:invalid-character'],
+    ['Hangul filler', 'bob\u3164@example.org', 'error:invalid-character'],
+    ['grapheme joiner', 'bob\u034f@example.org', 'error:invalid-character'],
+    ['variation selector', 'bob\ufe0f@example.org', 'error:invalid-character'],
   ];
   for (const [name, raw, expected] of rows) {
     it(name, () => {
