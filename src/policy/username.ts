@@ -5,12 +5,12 @@ export type UsernameResult =
   | { ok: true; username: string }
   | { ok: false; reason: 'empty' | 'too-long' | 'invalid-character' };
 
-// Whitespace at either end never belongs to an account name, and neither do
-// control characters, format and other default-ignorable characters that
-// render as nothing (zero-width space, bidirectional overrides, variation
-// selectors, Hangul fillers), line and paragraph separators, private-use
-// characters, lone surrogates, or U+FFFD, which stands for bytes that were
-// not valid UTF-8.
+// Whitespace at either end never belongs to an account name. Neither do
+// control characters, or format and other default-ignorable characters
+// that render as nothing (zero-width space, bidirectional overrides,
+// variation selectors, Hangul fillers). Line and paragraph separators,
+// private-use characters, lone surrogates and U+FFFD (which stands for
+// bytes that were not valid UTF-8) are refused as well.
 const SURROUNDING_SPACE = /^\s|\s$/u;
 const FORBIDDEN_CHARACTER =
   /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\p{Default_Ignorable_Code_Point}\uFFFD]/u;

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { type ErrorCode, PassgateError } from '../errors/index.ts';
 
 /**
- * Reads a file that holds a secret, after checking through the open file
+ * Reads a file that contains a secret, after checking through the open file
  * descriptor that neither the group nor others may read it. `what` names
  * the file in errors ("database password file"). Errors carry `code`.
  */

@@ -55,7 +55,7 @@ function request(user: string, secret: string): Buffer {
   return Buffer.from(`${user}\0${secret}\0\0`);
 }
 
-/** Asserts that stderr holds log lines only, never a stack trace. */
+/** Asserts that stderr contains log lines only, never a stack trace. */
 function assertNoStackTrace(stderr: string): void {
   assert.doesNotMatch(stderr, /\n\s+at /);
   assert.doesNotMatch(stderr, /node:internal|\.ts:\d+|\.cjs:\d+/);
