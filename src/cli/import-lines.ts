@@ -15,7 +15,7 @@ export interface ImportProblem {
   reason: string;
 }
 
-// The password_hash column is ASCII and holds at most 512 characters.
+// The password_hash column is ASCII and has room for at most 512 characters.
 const MAX_HASH_CHARACTERS = 512;
 // A name that becomes part of a mail home path, or that Dovecot's default
 // auth_username_chars rejects, cannot be an account.
@@ -25,7 +25,7 @@ const UNSAFE_USERNAME = /[\s/\\%*:]|^\.|\.\.|^@|@.*@/u;
  * Parses an import file: `user<TAB>hash` lines (a PostfixAdmin export) or
  * Dovecot passwd-file lines `user:hash[:uid:gid:...]`. Blank lines and lines
  * starting with # are skipped. A line that is not valid UTF-8, lacks a
- * field, names an invalid or repeated user, or holds a hash of an unknown
+ * field, names an invalid or repeated user, or contains a hash of an unknown
  * scheme becomes a problem; every other line becomes an entry.
  */
 export function parseImportFile(data: Buffer): {

@@ -1,7 +1,7 @@
 import { DEFAULTS } from './defaults.ts';
 import type { TOMLReader } from './toml-reader.ts';
 
-/** How the CLI tells Dovecot about a change to an account's secrets. */
+/** Settings for notifying Dovecot of a change to an account's secrets. */
 export interface DovecotConfig {
   /** Run `doveadm auth cache flush USER` after each security change. */
   cacheFlush: boolean;

@@ -55,7 +55,7 @@ export class Logger {
   }
 
   // A log that cannot be written must not change a login's outcome, so the
-  // failure is reported once on stderr and the decision stands.
+  // failure is reported once on stderr and the decision is kept.
   private writeFile(line: string): void {
     if (this.file === undefined || this.fileFailed) return;
     try {

@@ -69,10 +69,11 @@ export function judgeThrottle(
 }
 
 /**
- * Returns the key under which failures of a remote address are counted:
- * an IPv4 address as it is, an IPv6 address as its /64 prefix (one
- * customer network usually gets a whole /64), an IPv4-mapped IPv6 address
- * as the IPv4 address. Null for a missing or unparsable address.
+ * Returns the key under which failures of a remote address are counted.
+ * An IPv4 address counts as it is, and an IPv4-mapped IPv6 address as its
+ * IPv4 address. An IPv6 address counts as its /64 prefix, because one
+ * customer network usually gets a whole /64. Null for a missing or
+ * unparsable address.
  */
 export function throttleAddressKey(remoteIP: string | null): string | null {
   if (remoteIP === null) return null;

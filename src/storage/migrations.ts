@@ -49,7 +49,7 @@ const MIGRATIONS: readonly (readonly string[])[] = [
         REFERENCES accounts (id) ON DELETE CASCADE
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
   ],
-  // Site key ids, so a rotation knows which rows still need an old key.
+  // Site key ids, which record the rows that still need an old key.
   // NOTE: ADD COLUMN IF NOT EXISTS is MariaDB syntax; MySQL 8 lacks it.
   [
     `ALTER TABLE app_passwords ADD COLUMN IF NOT EXISTS

@@ -5,7 +5,7 @@ import { startMariaDB, type MariaDBServer } from '../support/mariadb.ts';
 import { createPassgateSite, type PassgateSite } from '../support/passgate.ts';
 import { recordSecret } from '../support/secrets.ts';
 
-// /bin/false stands in for a doveadm that cannot reach Dovecot.
+// /bin/false replaces a doveadm that cannot reach Dovecot.
 describe('auth cache flush after changes', () => {
   let mariadb: MariaDBServer | undefined;
   let site: PassgateSite | undefined;

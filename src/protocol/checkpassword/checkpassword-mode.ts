@@ -170,8 +170,8 @@ async function answerLogin(
 // A userdb lookup (LMTP delivery, doveadm) or a passdb lookup without a
 // password: the account must exist. Dovecot also looks a user up this way
 // for logins whose password another passdb checked (master users, SASL
-// EXTERNAL), so a disabled account is unknown to every service that maps
-// to a login class; delivery and admin services (lmtp, doveadm) still find
+// EXTERNAL). So a disabled account is unknown to every service that maps
+// to a login class. Delivery and admin services (lmtp, doveadm) still find
 // it, because disabling an account stops its logins, not its mail.
 async function answerLookup(
   environment: LoginEnvironment,
